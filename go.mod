@@ -1,0 +1,3 @@
+module github.com/roundtable-go/roundtable
+
+go 1.26
