@@ -139,7 +139,6 @@ func (s Session) MinSize(def int) int {
 	return *s.Min
 }
 
-
 // Ptr returns a pointer to a copy of v, for filling optional fields.
 func Ptr[T any](v T) *T { return &v }
 
