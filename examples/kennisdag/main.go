@@ -1,29 +1,39 @@
-// Command kennisdag loads an event of roundtable, validates it and prints
-// a summary: the programme, the sessions and their hosts, the delegations,
-// and how the participants' first choices compare with the seats.
+// Command kennisdag plans an event of roundtable: it loads and validates
+// the event, solves it, and prints the plan per round and session, then the
+// score, the proven bound, the gap and how many people got which choice.
 //
 // Without flags it uses its embedded default event, the knowledge day
 // "Kennisdag lokaal beleid rond Corona" (kennisdag.json beside this file):
 //
 //	go run ./examples/kennisdag
-//	go run ./examples/kennisdag -event my-event.json
+//	go run ./examples/kennisdag -event my-event.json -time-limit 30s
 //	go run ./examples/kennisdag -registrations form-export.csv
+//	go run ./examples/kennisdag -format json > plan.json
+//	go run ./examples/kennisdag -summary
 //
 // -registrations replaces the event's participants with the rows of a
-// registrations CSV (docs/FORMAT.md). Input that cannot be used prints
-// every problem found on standard error and exits with status 2.
+// registrations CSV (docs/FORMAT.md). -format json prints exactly the plan
+// JSON of docs/FORMAT.md on standard output and nothing else. -summary
+// prints an overview of the event (programme, hosts, demand against seats)
+// instead of solving. Input that cannot be used prints every problem found
+// on standard error and exits with status 2; so does an event for which no
+// plan exists, with the reason.
 package main
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"time"
 
+	"github.com/roundtable-go/roundtable/assign"
 	"github.com/roundtable-go/roundtable/model"
 )
 
@@ -44,11 +54,15 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// options are the command-line flags. Solving options (output format,
-// time limit, seed, workers) join them here when the engine lands.
+// options are the command-line flags.
 type options struct {
 	event         string // event JSON; "" means the embedded default
 	registrations string // registrations CSV replacing the participants
+	format        string // "text" or "json"
+	summary       bool   // print the event's overview instead of solving
+	timeLimit     time.Duration
+	seed          uint64
+	workers       int
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -57,12 +71,29 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.event, "event", "", "event `FILE` (JSON, docs/FORMAT.md); default: the embedded knowledge day")
 	fs.StringVar(&o.registrations, "registrations", "", "registrations `FILE.csv` whose rows replace the event's participants")
+	fs.StringVar(&o.format, "format", "text", "output `format`: text (readable) or json (the plan of docs/FORMAT.md)")
+	fs.BoolVar(&o.summary, "summary", false, "print an overview of the event instead of solving it")
+	fs.DurationVar(&o.timeLimit, "time-limit", assign.DefaultTimeLimit, "stop the search after this `duration` with the best plan found")
+	fs.Uint64Var(&o.seed, "seed", 0, "`seed` of the search; the same event and seed give the same plan")
+	fs.IntVar(&o.workers, "workers", 1, "`number` of goroutines of the search")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: kennisdag [-event FILE] [-registrations FILE.csv]\n\n")
+		fmt.Fprintf(fs.Output(), "usage: kennisdag [-event FILE] [-registrations FILE.csv] [-format text|json] [-time-limit 10s] [-seed N] [-workers N] [-summary]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.format != "text" && o.format != "json" {
+		fmt.Fprintf(stderr, "kennisdag: -format %q: use text or json\n", o.format)
+		return o, errors.New("kennisdag: bad -format")
+	}
+	if o.timeLimit <= 0 {
+		fmt.Fprintf(stderr, "kennisdag: -time-limit %v: give a positive duration such as 10s\n", o.timeLimit)
+		return o, errors.New("kennisdag: bad -time-limit")
+	}
+	if o.workers < 1 {
+		fmt.Fprintf(stderr, "kennisdag: -workers %d: give 1 or more\n", o.workers)
+		return o, errors.New("kennisdag: bad -workers")
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "kennisdag: unexpected argument %q\n", fs.Arg(0))
@@ -87,7 +118,32 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitInput
 	}
-	if err := summarise(stdout, ev.Normalized()); err != nil {
+	if opts.summary {
+		if err := summarise(stdout, ev.Normalized()); err != nil {
+			fmt.Fprintln(stderr, "kennisdag:", err)
+			return exitError
+		}
+		return exitOK
+	}
+	// Ctrl-C stops the search; the best plan so far is still printed.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	plan, err := assign.Solve(ctx, ev, assign.Options{TimeLimit: opts.timeLimit, Seed: opts.seed, Workers: opts.workers})
+	var setup *assign.SetupError
+	if errors.As(err, &setup) {
+		fmt.Fprintln(stderr, "kennisdag:", err)
+		return exitInput
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "kennisdag:", err)
+		return exitError
+	}
+	if opts.format == "json" {
+		err = model.EncodePlan(stdout, plan)
+	} else {
+		err = printPlan(stdout, ev.Normalized(), plan)
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "kennisdag:", err)
 		return exitError
 	}

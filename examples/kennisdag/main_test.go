@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -123,8 +124,8 @@ func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
-func TestRunDefault(t *testing.T) {
-	code, out, errs := runCmd(t)
+func TestRunSummary(t *testing.T) {
+	code, out, errs := runCmd(t, "-summary")
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr:\n%s", code, errs)
 	}
@@ -169,8 +170,49 @@ func TestRunBroken(t *testing.T) {
 	}
 }
 
+// TestRunDefault solves the embedded event and checks the text output
+// against the plan the same solve gives as JSON.
+func TestRunDefault(t *testing.T) {
+	code, out, errs := runCmd(t, "-time-limit", "5s")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	code, js, errs := runCmd(t, "-time-limit", "5s", "-format", "json")
+	if code != 0 || errs != "" {
+		t.Fatalf("-format json: exit %d, stderr:\n%s", code, errs)
+	}
+	plan, err := model.DecodePlan(strings.NewReader(js))
+	if err != nil {
+		t.Fatalf("-format json does not print a plan: %v\n%s", err, js)
+	}
+	ev, err := model.DecodeEvent(bytes.NewReader(defaultEvent))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := model.Check(ev, plan).Err(); err != nil {
+		t.Fatalf("the printed plan breaks rules: %v", err)
+	}
+	for _, want := range []string{
+		"Round r1  10:30-12:00",
+		"Delegation rooms",
+		"financien-r1",
+		fmt.Sprintf("Score %d = preference %d", plan.Objective, plan.Breakdown.Preference),
+		fmt.Sprintf("Bound %d", plan.Bound),
+		"1st choice",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, d := range plan.Delegations {
+		if !strings.Contains(out, d.Host+")") {
+			t.Errorf("output does not name host %s of %s's room", d.Host, d.Organisation)
+		}
+	}
+}
+
 func TestRunRegistrations(t *testing.T) {
-	code, out, errs := runCmd(t, "-registrations", filepath.Join("testdata", "registrations.csv"))
+	code, out, errs := runCmd(t, "-summary", "-registrations", filepath.Join("testdata", "registrations.csv"))
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, errs)
 	}
@@ -198,6 +240,9 @@ func TestRunInputErrors(t *testing.T) {
 		want string
 	}{
 		{"unknown flag", []string{"-nope"}, "-nope"},
+		{"bad format", []string{"-format", "xml"}, "text or json"},
+		{"bad time limit", []string{"-time-limit", "0s"}, "positive duration"},
+		{"bad workers", []string{"-workers", "0"}, "1 or more"},
 		{"argument", []string{"event.json"}, "unexpected argument"},
 		{"missing event", []string{"-event", filepath.Join(dir, "missing.json")}, "missing.json"},
 		{"truncated JSON", []string{"-event", notJSON}, notJSON},

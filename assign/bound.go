@@ -1,0 +1,409 @@
+package assign
+
+import (
+	"math"
+)
+
+// lagrange holds the multipliers of the Lagrangian relaxation that proves
+// the bound (see the package documentation) and evaluates its dual
+// function.
+type lagrange struct {
+	pr       *problem
+	pi       []float64 // per session: price of a seat, >= 0
+	eta      []float64 // per host*nR + round: price of a host's hour, >= 0
+	useSigma bool
+	// sigma prices a colleague in a session. It is kept per organisation,
+	// per choice of its delegation round and per session, at index
+	// optIndex(o, k)*nS + s: with the round fixed inside the organisation's
+	// own problem, its members cannot spread over both rounds "half a
+	// person at a time", which makes this bound stronger than the LP's.
+	sigma []float64
+	nOpt  int // choices of delegation round per organisation (at least 1)
+
+	// Filled by eval.
+	count    []int32 // per session: participants who took it
+	countOS  []int32 // like sigma: colleagues who took it under that choice
+	nStar    []int32 // like sigma: best colleague count at the price
+	chosen   []bool  // like sigma/nS: the choice the organisation made
+	useHR    []int32 // per host*nR + round
+	orgRound []int   // per organisation: its best delegation round, -1
+	orgHost  []int
+	orgValue []float64 // like chosen: the organisation's value of each choice
+	asg      []int     // like state.asg: the participants' own choices
+
+	cand [][]cand // scratch: per round, best sessions of distinct themes
+	pick []int    // scratch: chosen sessions of one participant
+	best []int
+}
+
+type cand struct {
+	rv float64
+	s  int
+}
+
+func newLagrange(pr *problem) *lagrange {
+	lg := &lagrange{pr: pr}
+	lg.pi = make([]float64, pr.nS)
+	lg.useSigma = pr.w.SamePair > 0 || pr.maxPerOrg > 0
+	lg.nOpt = max(1, len(pr.delegRounds))
+	if lg.useSigma {
+		n := pr.nO * lg.nOpt * pr.nS
+		lg.sigma = make([]float64, n)
+		lg.countOS = make([]int32, n)
+		lg.nStar = make([]int32, n)
+	}
+	lg.chosen = make([]bool, pr.nO*lg.nOpt)
+	lg.orgValue = make([]float64, pr.nO*lg.nOpt)
+	lg.asg = make([]int, pr.nP*pr.nR)
+	lg.eta = make([]float64, pr.nH*pr.nR)
+	lg.useHR = make([]int32, pr.nH*pr.nR)
+	lg.count = make([]int32, pr.nS)
+	lg.orgRound = make([]int, pr.nO)
+	lg.orgHost = make([]int, pr.nO)
+	lg.cand = make([][]cand, pr.nR)
+	return lg
+}
+
+// eval returns the dual function at the current multipliers, an upper
+// bound on every plan's objective (up to the float error it also returns),
+// and fills the counts the subgradient is made of.
+func (lg *lagrange) eval() (value, errMargin float64) {
+	pr := lg.pr
+	clear(lg.count)
+	if lg.useSigma {
+		clear(lg.countOS)
+	}
+	clear(lg.useHR)
+	clear(lg.chosen)
+	var total, abs float64
+	add := func(x float64) { total += x; abs += math.Abs(x) }
+
+	for s := range pr.nS {
+		add(float64(pr.sCap[s]) * lg.pi[s])
+	}
+	for _, e := range lg.eta {
+		add(e)
+	}
+	U := float64(pr.w.Unplaced)
+	for o := range pr.nO {
+		lg.orgRound[o], lg.orgHost[o] = -1, -1
+		rooms := pr.oDeleg[o] && len(pr.delegRounds) > 0
+		bestVal, bestK, bestH := math.Inf(-1), -1, -1
+		for k := range lg.nOpt {
+			lg.orgValue[o*lg.nOpt+k] = math.Inf(-1)
+			d, h, hv := -1, -1, 0.0
+			if rooms {
+				d = pr.delegRounds[k]
+				if !pr.delegRoundOK(o, d) {
+					continue
+				}
+				h, hv = lg.bestHost(o, d)
+				if h < 0 {
+					continue
+				}
+			} else if k > 0 {
+				break
+			}
+			opt := o*lg.nOpt + k
+			v := hv + lg.colleagueTerm(o, opt)
+			for _, p := range pr.oMembers[o] {
+				v += lg.participant(p, d, opt, false) - U*float64(pr.wanted(p, d))
+			}
+			lg.orgValue[opt] = v - hv
+			if v > bestVal {
+				bestVal, bestK, bestH = v, k, h
+			}
+		}
+		if bestK < 0 {
+			// No round works: the event is infeasible, which the caller
+			// checks before solving. Keep the bound finite and large.
+			add(math.MaxFloat32)
+			continue
+		}
+		add(bestVal)
+		lg.chosen[o*lg.nOpt+bestK] = true
+		d := -1
+		if rooms {
+			d = pr.delegRounds[bestK]
+			lg.orgRound[o], lg.orgHost[o] = d, bestH
+			lg.useHR[bestH*pr.nR+d]++
+		}
+		for _, p := range pr.oMembers[o] {
+			lg.participant(p, d, o*lg.nOpt+bestK, true)
+		}
+	}
+	return total, 1e-9*abs + 1e-6
+}
+
+// colleagueTerm is the organisation's gain from colleague prices under
+// choice opt: the sum over sessions of max over n of
+// sigma*n - samePair*n(n-1)/2.
+func (lg *lagrange) colleagueTerm(o, opt int) float64 {
+	if !lg.useSigma {
+		return 0
+	}
+	pr := lg.pr
+	members := len(pr.oMembers[o])
+	var v float64
+	for s := range pr.nS {
+		i := opt*pr.nS + s
+		n := lg.colleagues(lg.sigma[i], min(members, pr.sCap[s]))
+		lg.nStar[i] = int32(n)
+		if n > 0 {
+			v += lg.sigma[i]*float64(n) - float64(pr.pairCost(n))
+		}
+	}
+	return v
+}
+
+// bestHost returns the host that earns most for o's room in round d at
+// the current host prices, and what it earns.
+func (lg *lagrange) bestHost(o, d int) (int, float64) {
+	pr := lg.pr
+	best, bv := -1, math.Inf(-1)
+	for h := range pr.nH {
+		if !pr.hostCan(h, d) {
+			continue
+		}
+		v := float64(pr.affinity(h, o)) - lg.eta[h*pr.nR+d]
+		if v > bv {
+			best, bv = h, v
+		}
+	}
+	return best, bv
+}
+
+// colleagues returns the number n in [0, limit] that maximises
+// sigma*n - samePair*n(n-1)/2, under maxPerOrganisation.
+func (lg *lagrange) colleagues(sigma float64, limit int) int {
+	pr := lg.pr
+	if pr.maxPerOrg > 0 {
+		limit = min(limit, pr.maxPerOrg)
+	}
+	if sigma <= 0 {
+		return 0
+	}
+	if pr.w.SamePair == 0 {
+		return limit
+	}
+	// The n-th colleague earns sigma - samePair*(n-1) > 0.
+	n := int(math.Ceil(sigma / float64(pr.w.SamePair)))
+	return min(max(n, 0), limit)
+}
+
+// participant solves p's own problem at the current prices with the
+// delegation room in round d: at most one session a round, no theme twice,
+// at most p.sessions, pins kept, maximising the sum of reduced values
+// value - pi - sigma. The chosen sessions are counted per session when
+// sessions is set, per (organisation choice, session) otherwise.
+func (lg *lagrange) participant(p, d, opt int, sessions bool) float64 {
+	pr := lg.pr
+	free := pr.free(p, d)
+	lg.pick = lg.pick[:0]
+	var forced float64
+	var pinnedThemes []int
+	slots := pr.pMax[p]
+	for r := range pr.nR {
+		if s := pr.pin(p, r); s >= 0 && free&(1<<r) != 0 {
+			forced += lg.reduced(p, opt, s)
+			pinnedThemes = append(pinnedThemes, pr.sTheme[s])
+			lg.pick = append(lg.pick, s)
+			free &^= 1 << r
+			slots--
+		}
+	}
+	var rounds []int
+	if slots > 0 {
+		for r := range pr.nR {
+			if free&(1<<r) == 0 {
+				continue
+			}
+			c := lg.topThemes(p, opt, r, min(slots, pr.nR), pinnedThemes)
+			if len(c) > 0 {
+				rounds = append(rounds, r)
+			}
+		}
+	}
+	npin := len(lg.pick)
+	val := forced + lg.search(rounds, slots)
+	lg.pick = append(lg.pick[:npin], lg.best...)
+	if sessions {
+		for r := range pr.nR {
+			lg.asg[p*pr.nR+r] = -1
+		}
+	}
+	for _, s := range lg.pick {
+		if sessions {
+			lg.count[s]++
+			lg.asg[p*pr.nR+pr.sRound[s]] = s
+		} else if lg.useSigma {
+			lg.countOS[opt*pr.nS+s]++
+		}
+	}
+	return val
+}
+
+func (lg *lagrange) reduced(p, opt, s int) float64 {
+	rv := float64(lg.pr.value(p, s)) - lg.pi[s]
+	if lg.useSigma {
+		rv -= lg.sigma[opt*lg.pr.nS+s]
+	}
+	return rv
+}
+
+// topThemes keeps in lg.cand[r] the k best sessions of round r for p with
+// positive reduced value and distinct themes, best first. An optimal
+// choice over rounds never needs more than k of them in a round: at most
+// k-1 other picks can block themes.
+func (lg *lagrange) topThemes(p, opt, r, k int, blocked []int) []cand {
+	pr := lg.pr
+	c := lg.cand[r][:0]
+	for _, s := range pr.roundSess[r] {
+		if pr.pValue[p][pr.sTheme[s]] == forbidden {
+			continue
+		}
+		rv := lg.reduced(p, opt, s)
+		if rv <= 0 || containsInt(blocked, pr.sTheme[s]) {
+			continue
+		}
+		t := pr.sTheme[s]
+		// Same theme already kept: keep the better session of it.
+		dup := -1
+		for i := range c {
+			if pr.sTheme[c[i].s] == t {
+				dup = i
+				break
+			}
+		}
+		if dup >= 0 {
+			if rv <= c[dup].rv {
+				continue
+			}
+			c = append(c[:dup], c[dup+1:]...)
+		}
+		if len(c) == k && rv <= c[k-1].rv {
+			continue
+		}
+		i := len(c)
+		if len(c) < k {
+			c = append(c, cand{})
+		} else {
+			i = k - 1
+		}
+		for i > 0 && c[i-1].rv < rv {
+			c[i] = c[i-1]
+			i--
+		}
+		c[i] = cand{rv, s}
+	}
+	lg.cand[r] = c
+	return c
+}
+
+// search finds the best choice of at most one candidate per round, themes
+// distinct, at most slots picks; lg.best receives the sessions.
+func (lg *lagrange) search(rounds []int, slots int) float64 {
+	lg.best = lg.best[:0]
+	if len(rounds) == 0 || slots <= 0 {
+		return 0
+	}
+	// Fast path: the best of each round, all themes distinct, few enough.
+	if len(rounds) <= slots {
+		ok := true
+		var v float64
+		for i, r := range rounds {
+			t := lg.pr.sTheme[lg.cand[r][0].s]
+			for _, q := range rounds[:i] {
+				if lg.pr.sTheme[lg.cand[q][0].s] == t {
+					ok = false
+				}
+			}
+			v += lg.cand[r][0].rv
+		}
+		if ok {
+			for _, r := range rounds {
+				lg.best = append(lg.best, lg.cand[r][0].s)
+			}
+			return v
+		}
+	}
+	bestV := -1.0
+	cur := make([]int, 0, len(rounds))
+	var themes []int
+	var dfs func(i, left int, v float64)
+	dfs = func(i, left int, v float64) {
+		if i == len(rounds) || left == 0 {
+			if v > bestV {
+				bestV = v
+				lg.best = append(lg.best[:0], cur...)
+			}
+			return
+		}
+		// Bound: the best of each remaining round.
+		ub := v
+		for _, r := range rounds[i:] {
+			ub += lg.cand[r][0].rv
+		}
+		if ub <= bestV {
+			return
+		}
+		for _, c := range lg.cand[rounds[i]] {
+			t := lg.pr.sTheme[c.s]
+			if containsInt(themes, t) {
+				continue
+			}
+			cur = append(cur, c.s)
+			themes = append(themes, t)
+			dfs(i+1, left-1, v+c.rv)
+			cur, themes = cur[:len(cur)-1], themes[:len(themes)-1]
+		}
+		dfs(i+1, left, v)
+	}
+	dfs(0, slots, 0)
+	return bestV
+}
+
+// step moves the multipliers against the subgradient with Polyak's step
+// size theta*(value-target)/|g|^2 and reports whether it moved.
+func (lg *lagrange) step(value, target, theta float64) bool {
+	pr := lg.pr
+	var norm float64
+	for s := range pr.nS {
+		g := float64(pr.sCap[s] - int(lg.count[s]))
+		if lg.pi[s] > 0 || g < 0 {
+			norm += g * g
+		}
+	}
+	for i := range lg.eta {
+		g := 1 - float64(lg.useHR[i])
+		if lg.eta[i] > 0 || g < 0 {
+			norm += g * g
+		}
+	}
+	if lg.useSigma {
+		for i := range lg.sigma {
+			if lg.chosen[i/pr.nS] {
+				g := float64(lg.nStar[i] - lg.countOS[i])
+				norm += g * g
+			}
+		}
+	}
+	if norm == 0 {
+		return false
+	}
+	t := theta * math.Max(value-target, 1e-3) / norm
+	for s := range pr.nS {
+		g := float64(pr.sCap[s] - int(lg.count[s]))
+		lg.pi[s] = math.Max(0, lg.pi[s]-t*g)
+	}
+	for i := range lg.eta {
+		g := 1 - float64(lg.useHR[i])
+		lg.eta[i] = math.Max(0, lg.eta[i]-t*g)
+	}
+	if lg.useSigma {
+		for i := range lg.sigma {
+			lg.sigma[i] -= t * float64(lg.nStar[i]-lg.countOS[i])
+		}
+	}
+	return true
+}

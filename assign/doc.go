@@ -1,0 +1,70 @@
+// Package assign plans an event of roundtable: it chooses the round and
+// host of every delegation room and who sits in which session of each
+// round, maximising the objective of docs/FORMAT.md, and proves how close
+// the plan is to the best possible.
+//
+//	plan, err := assign.Solve(ctx, ev, assign.Options{TimeLimit: 10 * time.Second})
+//
+// Every plan obeys every hard rule of the format (model.Check finds nothing
+// to report: Solve checks it before returning) and carries a bound that no
+// plan of the event can exceed. Status is optimal exactly when the two are
+// equal.
+//
+// # The bound: a Lagrangian relaxation by organisation
+//
+// Sessions link participants only through their seats (capacity) and
+// through colleagues (the samePair penalty of n colleagues in one session
+// is n(n-1)/2 times its weight, a convex function of n); hosts link
+// organisations only through "one room per host and round". Pricing these
+// links leaves one small problem per organisation:
+//
+//   - π(s) >= 0 is the price of a seat of session s;
+//   - σ(o, k, s) is the price of a colleague of organisation o in session s
+//     when o's delegation room is in its k-th possible round: the penalty is
+//     then paid, per organisation and session, as max over n of
+//     σn - samePair·n(n-1)/2;
+//   - the hosts' rounds are priced too.
+//
+// Given the prices, each organisation picks the round of its room (and the
+// best host at the host prices), and each of its members picks, on their
+// own, at most one session per free round, no theme twice, at most the
+// sessions they want, pins kept, maximising value minus prices, where the
+// value of a session is its preference and competence weights plus the
+// unplaced weight it saves. That choice is a tiny assignment of rounds to
+// themes; an optimal one only ever uses, in each round, one of the round's
+// best R themes (R rounds), so it is found by a short search.
+//
+// For any prices the sum of these problems' optima plus the prices of all
+// seats and host hours is an upper bound on every plan (weak duality).
+// Minimum session sizes and the repeatPair penalty are dropped, which can
+// only raise it. Because σ depends on the room's round, this bound is
+// stronger than the LP relaxation of the MIP when delegation rooms are
+// chosen: the LP may place an organisation half in each round and so spread
+// colleagues thinner than any real plan can. The prices are improved by
+// projected subgradient steps with Polyak's step size towards the best
+// plan's objective. Objectives are integers, so the floor of the bound is a
+// bound; a plan whose objective reaches it is proven optimal.
+//
+// # The plan: exact flows round by round, guided by the relaxation
+//
+// One round, with the other rounds, the rooms and the pins fixed, is
+// exactly a min-cost flow
+//
+//	participant -> (organisation, session) -> session -> sink
+//
+// with the samePair penalty as a convex cost on the middle arcs (package
+// solver handles it natively) and maxPerOrganisation as their capacity. The
+// search re-solves one round at a time until no round improves. It also
+// lets people swap into a round from another one (an arc that pays the
+// value they give up there), the rounds they left being solved again right
+// after, so that who sits in which round can change, not only where.
+// Minimum sizes are met by closing the sessions a flow leaves short and
+// solving again.
+//
+// Delegation rooms start from a feasible choice (one flow: organisation ->
+// (host, round)) spread so that every round loses about as many people,
+// improve by moving one room or swapping two, and, during the subgradient,
+// restart from the rooms and the participants' own choices the relaxation
+// prefers: the per-organisation values it computes are the costs of the
+// room flow.
+package assign

@@ -1,0 +1,349 @@
+package assign
+
+import (
+	"context"
+	"errors"
+
+	"github.com/roundtable-go/roundtable/solver"
+)
+
+// state is a complete plan in dense form.
+type state struct {
+	deleg []int // per organisation: round of its room, -1 for none
+	host  []int // per organisation: host of its room, -1 for none
+	asg   []int // asg[p*nR+r]: session of p in round r, -1 for none
+}
+
+func (pr *problem) newState() *state {
+	st := &state{deleg: make([]int, pr.nO), host: make([]int, pr.nO), asg: make([]int, pr.nP*pr.nR)}
+	for i := range st.deleg {
+		st.deleg[i], st.host[i] = -1, -1
+	}
+	for i := range st.asg {
+		st.asg[i] = -1
+	}
+	for p := range pr.nP {
+		for r := range pr.nR {
+			st.asg[p*pr.nR+r] = pr.pin(p, r)
+		}
+	}
+	return st
+}
+
+func (st *state) clone() *state {
+	return &state{deleg: append([]int(nil), st.deleg...), host: append([]int(nil), st.host...), asg: append([]int(nil), st.asg...)}
+}
+
+// evaluate returns the objective of FORMAT.md for a state that obeys the
+// hard rules. It is the engine's fast copy of model.Check's arithmetic;
+// every plan the engine returns is checked by model.Check, and the tests
+// compare the two.
+func (pr *problem) evaluate(st *state) int64 {
+	var total int64
+	for o, d := range st.deleg {
+		if d >= 0 && st.host[o] >= 0 {
+			total += pr.affinity(st.host[o], o)
+		}
+	}
+	counts := make(map[[2]int]int)
+	for p := range pr.nP {
+		d := st.deleg[pr.pOrg[p]]
+		total -= int64(pr.w.Unplaced) * int64(pr.wanted(p, d))
+		for r := range pr.nR {
+			if s := st.asg[p*pr.nR+r]; s >= 0 {
+				total += pr.value(p, s)
+				counts[[2]int{pr.pOrg[p], s}]++
+			}
+		}
+	}
+	for _, n := range counts {
+		total -= pr.pairCost(n)
+	}
+	if pr.w.RepeatPair != 0 {
+		total -= int64(pr.w.RepeatPair) * pr.repeats(st)
+	}
+	return total
+}
+
+// repeats counts, over pairs of participants, the times they share a
+// session beyond the first.
+func (pr *problem) repeats(st *state) int64 {
+	members := make([][]int, pr.nS)
+	for p := range pr.nP {
+		for r := range pr.nR {
+			if s := st.asg[p*pr.nR+r]; s >= 0 {
+				members[s] = append(members[s], p)
+			}
+		}
+	}
+	shared := map[[2]int]int{}
+	for _, m := range members {
+		for i, a := range m {
+			for _, b := range m[i+1:] {
+				shared[[2]int{a, b}]++
+			}
+		}
+	}
+	var n int64
+	for _, k := range shared {
+		n += int64(k - 1)
+	}
+	return n
+}
+
+// sessionState says how a round solve treats a session with a minimum
+// size: free to fill or leave empty, closed, or held open at its minimum.
+type sessionState uint8
+
+const (
+	sessAuto sessionState = iota
+	sessClosed
+	sessForced
+)
+
+// solveRound re-assigns round r optimally with every other round, the
+// delegation rooms and the pins held fixed. It writes round r of st and
+// reports whether it found a plan that obeys every rule; on false st is
+// unchanged. Minimum sizes are met by closing the sessions that fall
+// short (or holding them open when a pin is inside) and solving again.
+//
+// With swaps set, a participant may also enter round r by leaving one of
+// their sessions in another round (to free a theme or a slot); the
+// rounds they left are returned and must be solved again by the caller.
+func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool) (bool, uint64, error) {
+	sessions := pr.roundSess[r]
+	open := make([]sessionState, len(sessions))
+	for range len(sessions) + 1 {
+		got, drop, err := pr.roundFlow(ctx, st, r, open, swaps)
+		if err != nil {
+			if errors.Is(err, solver.ErrInfeasible) {
+				return false, 0, nil
+			}
+			return false, 0, err
+		}
+		size := make(map[int]int, len(sessions))
+		pinned := make(map[int]int, len(sessions))
+		for p, s := range got {
+			if s >= 0 {
+				size[s]++
+				if pr.pin(p, r) == s {
+					pinned[s]++
+				}
+			}
+		}
+		changed := false
+		for k, s := range sessions {
+			if n := size[s]; n > 0 && n < pr.sMin[s] && open[k] == sessAuto {
+				changed = true
+				if pinned[s] > 0 {
+					open[k] = sessForced
+				} else {
+					open[k] = sessClosed
+				}
+			}
+		}
+		if !changed {
+			var dropped uint64
+			for p := range pr.nP {
+				st.asg[p*pr.nR+r] = got[p]
+				if q := drop[p]; q >= 0 {
+					st.asg[p*pr.nR+q] = -1
+					dropped |= 1 << q
+				}
+			}
+			return true, dropped, nil
+		}
+	}
+	return false, 0, nil
+}
+
+// roundFlow solves round r as one min-cost flow:
+//
+//	participant -> (organisation, session) -> session -> sink
+//
+// with arc cost -value on the first layer, the samePair penalty as a convex
+// cost on the middle arcs (the k-th colleague costs samePair*(k-1)) capped
+// by maxPerOrganisation, seats on the session arcs, and a zero-cost skip
+// arc from each participant to the sink. Participants pinned in r are
+// placed beforehand. It returns the session of each participant in r and,
+// with swaps, the round each participant leaves for it (or -1): a swap arc
+// costs the value lost in that round less the colleague penalty saved
+// there.
+func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessionState, swaps bool) (got, drop []int, err error) {
+	nR := pr.nR
+	sessions := pr.roundSess[r]
+	local := make(map[int]int, len(sessions)) // session -> index in sessions
+	for k, s := range sessions {
+		local[s] = k
+	}
+	got, drop = make([]int, pr.nP), make([]int, pr.nP)
+	pinnedS := make([]int, len(sessions))
+	pinnedOS := map[[2]int]int{}
+	var orgCount map[[2]int]int // (organisation, session) -> members, all rounds
+	if swaps {
+		orgCount = map[[2]int]int{}
+	}
+	for p := range pr.nP {
+		got[p], drop[p] = -1, -1
+		if s := pr.pin(p, r); s >= 0 {
+			got[p] = s
+			pinnedS[local[s]]++
+			pinnedOS[[2]int{pr.pOrg[p], s}]++
+		}
+		if swaps {
+			for q := range nR {
+				if s := st.asg[p*nR+q]; s >= 0 && q != r {
+					orgCount[[2]int{pr.pOrg[p], s}]++
+				}
+			}
+		}
+	}
+
+	g := solver.NewGraph(1 + len(sessions))
+	const sink = 0
+	seats := make([]int, len(sessions))
+	for k, s := range sessions {
+		seats[k] = max(0, pr.sCap[s]-pinnedS[k])
+		if open[k] == sessClosed {
+			seats[k] = 0
+		}
+	}
+	middle := pr.w.SamePair > 0 || pr.maxPerOrg > 0
+	type pairKey struct{ o, k int }
+	mid := map[pairKey]int{} // (organisation, session index) -> node
+	var midKeys []pairKey    // in creation order, for a deterministic graph
+	midCount := map[pairKey]int{}
+	type arc struct{ p, s, q, id int }
+	var arcs []arc
+	var supply int64
+	var others []int // rounds other than r where p sits, reused
+	for p := range pr.nP {
+		if got[p] >= 0 {
+			continue
+		}
+		o := pr.pOrg[p]
+		if pr.free(p, st.deleg[o])&(1<<r) == 0 {
+			continue
+		}
+		others = others[:0]
+		for q := range nR {
+			if q != r && st.asg[p*nR+q] >= 0 {
+				others = append(others, q)
+			}
+		}
+		full := len(others) >= pr.pMax[p]
+		if full && !swaps {
+			continue
+		}
+		v := -1
+		addArc := func(k, q int, cost int64) {
+			if v < 0 {
+				v = g.AddNode()
+				g.SetSupply(v, 1)
+				supply++
+				g.AddArc(v, sink, 0, 1, 0)
+			}
+			to := 1 + k
+			if middle {
+				key := pairKey{o, k}
+				m, ok := mid[key]
+				if !ok {
+					m = g.AddNode()
+					mid[key] = m
+					midKeys = append(midKeys, key)
+				}
+				midCount[key]++
+				to = m
+			}
+			arcs = append(arcs, arc{p, sessions[k], q, g.AddArc(v, to, 0, 1, cost)})
+		}
+		for k, s := range sessions {
+			if seats[k] == 0 {
+				continue
+			}
+			val := pr.value(p, s)
+			if val == forbidden {
+				continue
+			}
+			clash := -1 // the other round whose session has s's theme
+			for _, q := range others {
+				if pr.sTheme[st.asg[p*nR+q]] == pr.sTheme[s] {
+					clash = q
+				}
+			}
+			if clash < 0 && !full {
+				addArc(k, -1, -val)
+				continue
+			}
+			if !swaps {
+				continue
+			}
+			for _, q := range others {
+				if (clash >= 0 && q != clash) || pr.pin(p, q) >= 0 {
+					continue
+				}
+				sq := st.asg[p*nR+q]
+				saved := int64(pr.w.SamePair) * int64(orgCount[[2]int{o, sq}]-1)
+				addArc(k, q, -(val - pr.value(p, sq) + saved))
+			}
+		}
+	}
+	g.SetSupply(sink, -supply)
+	for k := range sessions {
+		lower := int64(0)
+		if open[k] == sessForced {
+			lower = int64(max(0, pr.sMin[sessions[k]]-pinnedS[k]))
+		}
+		g.AddArc(1+k, sink, lower, int64(seats[k]), 0)
+	}
+	if middle {
+		for _, key := range midKeys {
+			m, s := mid[key], sessions[key.k]
+			k0 := pinnedOS[[2]int{key.o, s}]
+			n := min(midCount[key], seats[key.k])
+			if pr.maxPerOrg > 0 {
+				n = min(n, max(0, pr.maxPerOrg-k0))
+			}
+			var steps []solver.Step
+			if pr.w.SamePair == 0 {
+				steps = []solver.Step{{Capacity: int64(n), Cost: 0}}
+			} else {
+				steps = make([]solver.Step, n)
+				for j := range steps {
+					steps[j] = solver.Step{Capacity: 1, Cost: int64(pr.w.SamePair) * int64(k0+j)}
+				}
+			}
+			g.AddConvexArc(m, 1+key.k, 0, steps)
+		}
+	}
+	sol, err := g.Solve(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range arcs {
+		if sol.Flow[a.id] > 0 {
+			got[a.p], drop[a.p] = a.s, a.q
+		}
+	}
+	return got, drop, nil
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// countRounds returns how many sessions p has in st.
+func (pr *problem) countRounds(st *state, p int) int {
+	n := 0
+	for r := range pr.nR {
+		if st.asg[p*pr.nR+r] >= 0 {
+			n++
+		}
+	}
+	return n
+}

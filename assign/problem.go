@@ -1,0 +1,265 @@
+package assign
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+
+	"github.com/roundtable-go/roundtable/model"
+)
+
+// maxRounds is the most rounds an event may have: a participant's rounds
+// are kept as a bit set in one word.
+const maxRounds = 64
+
+// forbidden marks a session a participant may not take (onlyRanked).
+const forbidden = math.MinInt32
+
+// problem is a normalized event compiled to dense indices: every id is
+// replaced by its position, so the search touches slices, never maps.
+type problem struct {
+	ev *model.Event // normalized
+
+	nR, nT, nS, nO, nP, nH int
+	w                      model.Weights
+	maxPerOrg              int
+
+	// Sessions.
+	sRound, sTheme, sCap, sMin, sHost []int
+	roundSess                         [][]int // per round: its sessions
+	hasSess                           uint64  // rounds with at least one session
+
+	// Organisations.
+	oDeleg   []bool  // gets a delegation room
+	oMembers [][]int // participants, in event order
+
+	// Delegations.
+	delegRounds []int    // round indices of delegations.rounds; nil when none
+	hAvail      []uint64 // per host: rounds available
+	hBusy       []uint64 // per host: rounds with a session of theirs
+	hAff        []map[int]bool
+
+	// Participants.
+	pOrg     []int
+	pAvail   []uint64 // available rounds
+	pMax     []int    // p.sessions (or nR when absent)
+	pAttends []bool   // busy in their organisation's delegation room
+	pPin     [][]int  // per participant: per round the pinned session or -1; nil when none
+	pValue   [][]int32
+	// pValue[p][t] is rank + competence weight of theme t for p, or
+	// forbidden.
+}
+
+// compile checks what validation cannot (sizes the engine supports) and
+// builds the dense problem. ev must be valid and normalized.
+func compile(ev *model.Event) (*problem, error) {
+	pr := &problem{ev: ev, w: ev.Weights, maxPerOrg: ev.Rules.MaxPerOrganisation}
+	pr.nR, pr.nT, pr.nS = len(ev.Rounds), len(ev.Themes), len(ev.Sessions)
+	pr.nO, pr.nP, pr.nH = len(ev.Organisations), len(ev.Participants), len(ev.Hosts)
+	if pr.nR > maxRounds {
+		return nil, fmt.Errorf("assign: %d rounds: at most %d are supported", pr.nR, maxRounds)
+	}
+	round := indexOf(ev.Rounds, func(r model.Round) string { return r.ID })
+	theme := indexOf(ev.Themes, func(t model.Theme) string { return t.ID })
+	org := indexOf(ev.Organisations, func(o model.Organisation) string { return o.ID })
+	host := indexOf(ev.Hosts, func(h model.Host) string { return h.ID })
+	sess := indexOf(ev.Sessions, func(s model.Session) string { return s.ID })
+
+	pr.roundSess = make([][]int, pr.nR)
+	pr.sRound, pr.sTheme = make([]int, pr.nS), make([]int, pr.nS)
+	pr.sCap, pr.sMin, pr.sHost = make([]int, pr.nS), make([]int, pr.nS), make([]int, pr.nS)
+	pr.hBusy = make([]uint64, pr.nH)
+	for i, s := range ev.Sessions {
+		r := round[s.Round]
+		pr.sRound[i], pr.sTheme[i] = r, theme[s.Theme]
+		pr.sCap[i], pr.sMin[i] = s.Cap(ev.Defaults.Capacity), s.MinSize(ev.Defaults.Min)
+		pr.sHost[i] = -1
+		if h, ok := host[s.Host]; ok && s.Host != "" {
+			pr.sHost[i] = h
+			pr.hBusy[h] |= 1 << r
+		}
+		pr.roundSess[r] = append(pr.roundSess[r], i)
+		pr.hasSess |= 1 << r
+	}
+
+	pr.hAvail = make([]uint64, pr.nH)
+	pr.hAff = make([]map[int]bool, pr.nH)
+	for i, h := range ev.Hosts {
+		pr.hAvail[i] = roundSet(h.Rounds, round, pr.nR)
+		pr.hAff[i] = map[int]bool{}
+		for _, o := range h.Organisations {
+			if oi, ok := org[o]; ok {
+				pr.hAff[i][oi] = true
+			}
+		}
+	}
+	pr.oDeleg = make([]bool, pr.nO)
+	pr.oMembers = make([][]int, pr.nO)
+	if ev.Delegations != nil {
+		for _, r := range ev.Delegations.Rounds {
+			pr.delegRounds = append(pr.delegRounds, round[r])
+		}
+		slices.Sort(pr.delegRounds)
+		pr.delegRounds = slices.Compact(pr.delegRounds)
+		for i, o := range ev.Organisations {
+			pr.oDeleg[i] = o.IsDelegation()
+		}
+	}
+
+	themeComp := make([]map[string]bool, pr.nT)
+	for i, t := range ev.Themes {
+		themeComp[i] = map[string]bool{}
+		for _, c := range t.Competences {
+			themeComp[i][c] = true
+		}
+	}
+	pr.pOrg, pr.pAvail = make([]int, pr.nP), make([]uint64, pr.nP)
+	pr.pMax, pr.pAttends = make([]int, pr.nP), make([]bool, pr.nP)
+	pr.pPin, pr.pValue = make([][]int, pr.nP), make([][]int32, pr.nP)
+	values := make([]int32, pr.nP*pr.nT) // one allocation for all rows
+	for i, p := range ev.Participants {
+		o := org[p.Organisation]
+		pr.pOrg[i] = o
+		pr.oMembers[o] = append(pr.oMembers[o], i)
+		pr.pAvail[i] = roundSet(p.Rounds, round, pr.nR)
+		pr.pMax[i] = pr.nR
+		if p.Sessions != nil {
+			pr.pMax[i] = min(*p.Sessions, pr.nR)
+		}
+		pr.pAttends[i] = pr.oDeleg[o] && p.AttendsDelegation()
+		if len(p.Pinned) > 0 {
+			pins := make([]int, pr.nR)
+			for r := range pins {
+				pins[r] = -1
+			}
+			for r, s := range p.Pinned {
+				pins[round[r]] = sess[s]
+			}
+			pr.pPin[i] = pins
+		}
+		row := values[i*pr.nT : (i+1)*pr.nT : (i+1)*pr.nT]
+		for t := range row {
+			v := pr.w.Unranked
+			if ev.Rules.OnlyRanked && len(p.Preferences) > 0 {
+				v = forbidden
+			}
+			row[t] = int32(v)
+		}
+		for k, t := range p.Preferences {
+			ti := theme[t]
+			if k < len(pr.w.Rank) {
+				row[ti] = int32(pr.w.Rank[k])
+			} else {
+				row[ti] = int32(pr.w.Unranked)
+			}
+		}
+		for t := range row {
+			if row[t] == forbidden {
+				continue
+			}
+			for _, c := range p.Competences {
+				if themeComp[t][c] {
+					row[t] += int32(pr.w.Competence)
+					break
+				}
+			}
+		}
+		pr.pValue[i] = row
+	}
+	return pr, nil
+}
+
+func indexOf[T any](items []T, id func(T) string) map[string]int {
+	m := make(map[string]int, len(items))
+	for i, it := range items {
+		if _, dup := m[id(it)]; !dup {
+			m[id(it)] = i
+		}
+	}
+	return m
+}
+
+// roundSet turns a list of round ids into a bit set; nil means all rounds.
+func roundSet(ids []string, round map[string]int, n int) uint64 {
+	if ids == nil {
+		return allRounds(n)
+	}
+	var set uint64
+	for _, r := range ids {
+		if i, ok := round[r]; ok {
+			set |= 1 << i
+		}
+	}
+	return set
+}
+
+func allRounds(n int) uint64 {
+	if n >= 64 {
+		return math.MaxUint64
+	}
+	return 1<<n - 1
+}
+
+// value is what one assignment of p to s adds to the objective, the
+// unplaced weight included (each assignment saves one unplaced penalty), or
+// forbidden.
+func (pr *problem) value(p, s int) int64 {
+	v := pr.pValue[p][pr.sTheme[s]]
+	if v == forbidden {
+		return forbidden
+	}
+	return int64(v) + int64(pr.w.Unplaced)
+}
+
+// free returns the rounds in which p may sit in a session when their
+// organisation's delegation room is in round d (-1: none).
+func (pr *problem) free(p, d int) uint64 {
+	f := pr.pAvail[p] & pr.hasSess
+	if d >= 0 && pr.pAttends[p] {
+		f &^= 1 << d
+	}
+	return f
+}
+
+// wanted is wanted(p) of FORMAT.md with the delegation room in round d.
+func (pr *problem) wanted(p, d int) int {
+	return min(pr.pMax[p], bits.OnesCount64(pr.free(p, d)))
+}
+
+// pin returns the session p is pinned to in round r, or -1.
+func (pr *problem) pin(p, r int) int {
+	if pr.pPin[p] == nil {
+		return -1
+	}
+	return pr.pPin[p][r]
+}
+
+// hostCan reports whether host h may run a delegation room in round r.
+func (pr *problem) hostCan(h, r int) bool {
+	return pr.hAvail[h]&(1<<r) != 0 && pr.hBusy[h]&(1<<r) == 0
+}
+
+// delegRoundOK reports whether organisation o may meet in round r: no
+// attending member is pinned into a session in r.
+func (pr *problem) delegRoundOK(o, r int) bool {
+	for _, p := range pr.oMembers[o] {
+		if pr.pAttends[p] && pr.pin(p, r) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// affinity is the affinity weight earned when host h runs o's room.
+func (pr *problem) affinity(h, o int) int64 {
+	if pr.hAff[h][o] {
+		return int64(pr.w.Affinity)
+	}
+	return 0
+}
+
+// pairCost is the samePair penalty of n colleagues in one session.
+func (pr *problem) pairCost(n int) int64 {
+	return int64(pr.w.SamePair) * int64(n) * int64(n-1) / 2
+}

@@ -1,0 +1,106 @@
+package assign
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/roundtable-go/roundtable/model"
+)
+
+func load(t *testing.T, path string) *model.Event {
+	t.Helper()
+	ev, err := model.LoadEvent(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// solve runs Solve and checks the plan with model.Check: no broken rule,
+// the objective and breakdown the checker computes, a bound not below the
+// objective and a status that matches.
+func solve(t *testing.T, ev *model.Event, opts Options) *model.Plan {
+	t.Helper()
+	plan, err := Solve(context.Background(), ev, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPlan(t, ev, plan)
+	return plan
+}
+
+func checkPlan(t *testing.T, ev *model.Event, plan *model.Plan) {
+	t.Helper()
+	rep := model.Check(ev, plan)
+	if err := rep.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if plan.Bound < plan.Objective {
+		t.Fatalf("bound %d below objective %d", plan.Bound, plan.Objective)
+	}
+	if (plan.Status == model.StatusOptimal) != (plan.Bound == plan.Objective) {
+		t.Fatalf("status %s with objective %d and bound %d", plan.Status, plan.Objective, plan.Bound)
+	}
+}
+
+// The worked example of FORMAT.md: CBC found 1205 on an independent
+// formulation; the plan must reach it and prove it.
+func TestSolveWorkedExample(t *testing.T) {
+	plan := solve(t, load(t, "../model/testdata/example-event.json"), Options{TimeLimit: 5 * time.Second})
+	if plan.Objective != 1205 || plan.Status != model.StatusOptimal {
+		t.Errorf("objective %d bound %d status %s, want 1205 proven optimal", plan.Objective, plan.Bound, plan.Status)
+	}
+}
+
+// The knowledge day: 13,560 is its optimum (CBC, proven).
+func TestSolveKennisdag(t *testing.T) {
+	plan := solve(t, load(t, "../examples/kennisdag/kennisdag.json"), Options{TimeLimit: 5 * time.Second})
+	if plan.Objective != 13560 {
+		t.Errorf("objective %d, want the optimum 13560 (bound %d)", plan.Objective, plan.Bound)
+	}
+	if plan.Bound > 13560+20 {
+		t.Errorf("bound %d, more than 20 above the optimum 13560", plan.Bound)
+	}
+}
+
+// Same event, seed and workers: the same plan, byte for byte.
+func TestSolveDeterministic(t *testing.T) {
+	ev := load(t, "../examples/kennisdag/kennisdag.json")
+	var first []byte
+	for i := range 3 {
+		plan := solve(t, ev, Options{TimeLimit: 5 * time.Second, Seed: 7})
+		var b bytes.Buffer
+		if err := model.EncodePlan(&b, plan); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = b.Bytes()
+		} else if !bytes.Equal(first, b.Bytes()) {
+			t.Fatalf("run %d gave another plan", i)
+		}
+	}
+}
+
+// Cancelling after the first plan still gives a valid plan with a valid
+// bound; cancelling before any plan exists gives the context's error.
+func TestSolveCancelled(t *testing.T) {
+	ev := load(t, "../examples/kennisdag/kennisdag.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	plan, err := Solve(ctx, ev, Options{OnImprove: func(Progress) { calls++; cancel() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPlan(t, ev, plan)
+	if calls != 1 {
+		t.Errorf("%d progress reports after cancelling, want 1", calls)
+	}
+
+	_, err = Solve(ctx, ev, Options{})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("solve on a cancelled context: %v, want context.Canceled", err)
+	}
+}
