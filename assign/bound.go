@@ -29,6 +29,11 @@ type lagrange struct {
 	orgRound []int   // per organisation: its best delegation round, -1
 	orgHost  []int
 	orgValue []float64 // like chosen: the organisation's value of each choice
+	// orgHostValue is the host part of that value: affinity less price.
+	orgHostValue []float64
+	// allowed[o] is the set of o's delegation rounds (bit k: its k-th)
+	// the relaxation may choose; nil allows every round.
+	allowed []uint64
 	asg      []int     // like state.asg: the participants' own choices
 
 	cand [][]cand // scratch: per round, best sessions of distinct themes
@@ -54,6 +59,7 @@ func newLagrange(pr *problem) *lagrange {
 	}
 	lg.chosen = make([]bool, pr.nO*lg.nOpt)
 	lg.orgValue = make([]float64, pr.nO*lg.nOpt)
+	lg.orgHostValue = make([]float64, pr.nO*lg.nOpt)
 	lg.asg = make([]int, pr.nP*pr.nR)
 	lg.eta = make([]float64, pr.nH*pr.nR)
 	lg.useHR = make([]int32, pr.nH*pr.nR)
@@ -94,7 +100,7 @@ func (lg *lagrange) eval() (value, errMargin float64) {
 			d, h, hv := -1, -1, 0.0
 			if rooms {
 				d = pr.delegRounds[k]
-				if !pr.delegRoundOK(o, d) {
+				if !pr.delegRoundOK(o, d) || (lg.allowed != nil && lg.allowed[o]&(1<<k) == 0) {
 					continue
 				}
 				h, hv = lg.bestHost(o, d)
@@ -109,7 +115,7 @@ func (lg *lagrange) eval() (value, errMargin float64) {
 			for _, p := range pr.oMembers[o] {
 				v += lg.participant(p, d, opt, false) - U*float64(pr.wanted(p, d))
 			}
-			lg.orgValue[opt] = v - hv
+			lg.orgValue[opt], lg.orgHostValue[opt] = v-hv, hv
 			if v > bestVal {
 				bestVal, bestK, bestH = v, k, h
 			}
@@ -154,6 +160,20 @@ func (lg *lagrange) colleagueTerm(o, opt int) float64 {
 		}
 	}
 	return v
+}
+
+// save copies the prices into buf (reallocated when too small).
+func (lg *lagrange) save(buf []float64) []float64 {
+	buf = append(buf[:0], lg.pi...)
+	buf = append(buf, lg.eta...)
+	return append(buf, lg.sigma...)
+}
+
+// restore sets the prices saved by save.
+func (lg *lagrange) restore(buf []float64) {
+	n := copy(lg.pi, buf)
+	n += copy(lg.eta, buf[n:])
+	copy(lg.sigma, buf[n:])
 }
 
 // bestHost returns the host that earns most for o's room in round d at

@@ -305,31 +305,3 @@ func (pr *problem) moveRoom(ctx context.Context, st *state, o, r int) (bool, err
 	}
 	return true, nil
 }
-
-// swapRooms exchanges the rounds of the rooms of a and b, then re-assigns
-// the hosts of both rounds; on false st is unchanged.
-func (pr *problem) swapRooms(ctx context.Context, st *state, a, b int) (bool, error) {
-	ra, rb := st.deleg[a], st.deleg[b]
-	if ra == rb || !pr.delegRoundOK(a, rb) || !pr.delegRoundOK(b, ra) {
-		return false, nil
-	}
-	hosts := slices.Clone(st.host)
-	st.deleg[a], st.deleg[b] = rb, ra
-	ok, err := pr.assignHosts(ctx, st, ra)
-	if err == nil && ok {
-		ok, err = pr.assignHosts(ctx, st, rb)
-	}
-	if err != nil || !ok {
-		st.deleg[a], st.deleg[b] = ra, rb
-		copy(st.host, hosts)
-		return false, err
-	}
-	for _, o := range []int{a, b} {
-		for _, p := range pr.oMembers[o] {
-			if pr.pAttends[p] {
-				st.asg[p*pr.nR+st.deleg[o]] = -1
-			}
-		}
-	}
-	return true, nil
-}

@@ -45,6 +45,14 @@
 // plan's objective. Objectives are integers, so the floor of the bound is a
 // bound; a plan whose objective reaches it is proven optimal.
 //
+// When a gap remains and rooms are to be chosen, a depth-first branch and
+// bound over the rooms' rounds closes it: at each node the prices are
+// optimised again, every round whose value in the relaxation shows it
+// cannot beat the best plan is ruled out (Lagrangian reduced-cost fixing),
+// and the organisation whose choice is the closest call is branched on. A
+// node's bound is the largest of its children's; when time runs out, the
+// unexplored children keep their parent's.
+//
 // # The plan: exact flows round by round, guided by the relaxation
 //
 // One round, with the other rounds, the rooms and the pins fixed, is
@@ -62,9 +70,10 @@
 // solving again.
 //
 // Delegation rooms start from a feasible choice (one flow: organisation ->
-// (host, round)) spread so that every round loses about as many people,
-// improve by moving one room or swapping two, and, during the subgradient,
-// restart from the rooms and the participants' own choices the relaxation
-// prefers: the per-organisation values it computes are the costs of the
-// room flow.
+// (host, round)) spread so that every round loses about as many people.
+// Every few subgradient steps the search restarts from the rooms and the
+// participants' own choices the relaxation prefers: the per-organisation
+// values it computes are the costs of the room flow, and its participants'
+// choices tell who should sit in which round, which a round-by-round
+// descent cannot find by itself.
 package assign

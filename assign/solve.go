@@ -4,11 +4,18 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/roundtable-go/roundtable/model"
 )
+
+// primalEvery is how many subgradient steps pass between two plans built
+// from the relaxation's choices: each costs a descent, a few flows per
+// round, while a step costs one pass over the participants.
+const primalEvery = 25
 
 // DefaultTimeLimit is the time limit of a solve when Options sets none.
 const DefaultTimeLimit = 10 * time.Second
@@ -119,9 +126,6 @@ func (s *search) run(ctx context.Context) error {
 		}
 		return &SetupError{Problems: []string{pr.noPlanReason()}}
 	}
-	if err := s.roomSearch(ctx); err != nil {
-		return err
-	}
 	s.lg = newLagrange(pr)
 	return s.improve(ctx)
 }
@@ -178,41 +182,155 @@ func ctxErr(ctx context.Context, err error) error {
 	return err
 }
 
-// improve alternates subgradient steps on the bound with primal moves
-// until the plan is proven optimal or time is up.
+// improve proves the bound: subgradient steps on the prices at the root,
+// then, while a gap remains and the event has delegation rooms, a branch
+// and bound over the rounds of the rooms (see prove).
 func (s *search) improve(ctx context.Context) error {
+	tried := map[string]bool{}
+	root := s.lg.allowed
+	b, err := s.prove(ctx, root, tried, 0)
+	if err != nil {
+		return err
+	}
+	s.setBound(b)
+	return nil
+}
+
+func (s *search) setBound(b int64) {
+	b = max(b, s.bestObj) // the floor may not go below a plan found
+	if b < s.bound {
+		s.bound = b
+		s.report()
+	}
+}
+
+// optimise takes subgradient steps from the current prices until the
+// bound proves the best plan optimal, the step size has shrunk to nothing,
+// or time is up. It returns the best bound seen (already floored) and
+// leaves the prices where it was found. Every primalEvery steps a plan is built
+// from the relaxation's choices.
+func (s *search) optimise(ctx context.Context, tried map[string]bool, top bool) (int64, error) {
 	lg := s.lg
 	theta := 1.0
-	bestL := math.Inf(1)
+	bestL, best := math.Inf(1), int64(math.MaxInt64)
+	saved := lg.save(nil)
 	stall := 0
-	tried := map[string]bool{}
 	for iter := 0; ctx.Err() == nil; iter++ {
 		L, margin := lg.eval()
 		if L < bestL {
-			bestL = L
-			stall = 0
-			if b := int64(math.Floor(L + margin)); b < s.bound {
-				s.bound = b
-				s.report()
+			bestL, stall = L, 0
+			best = min(best, int64(math.Floor(L+margin)))
+			saved = lg.save(saved)
+			if top {
+				s.setBound(best)
 			}
 		} else if stall++; stall >= 20 {
 			theta /= 2
 			stall = 0
 		}
-		if s.bound <= s.bestObj {
-			s.bound = s.bestObj // proven optimal; the floor may not go lower
-			return nil
+		if best <= s.bestObj {
+			break
 		}
-		if iter%10 == 9 {
+		if iter%primalEvery == primalEvery-1 {
 			if err := s.tryDelegations(ctx, tried); err != nil {
-				return err
+				return best, err
 			}
 		}
 		if theta < 1e-6 || !lg.step(L, float64(s.bestObj), theta) {
 			break
 		}
 	}
-	return nil
+	lg.restore(saved)
+	return best, nil
+}
+
+// prove returns a bound on the plans whose rooms use only the allowed
+// rounds (allowed[o] is a bit set over o's delegation rounds; nil allows
+// all). It optimises the prices, then removes every round whose value in
+// the relaxation proves it cannot beat the best plan, and branches on the
+// organisation whose choice is the closest call, one child per round,
+// depth first. When time runs out it returns what it has proven so far.
+func (s *search) prove(ctx context.Context, allowed []uint64, tried map[string]bool, depth int) (int64, error) {
+	pr, lg := s.pr, s.lg
+	lg.allowed = allowed
+	bound, err := s.optimise(ctx, tried, depth == 0)
+	if err != nil || bound <= s.bestObj || ctx.Err() != nil || lg.nOpt < 2 {
+		return bound, err
+	}
+	// Evaluate at the best prices to read the organisations' values.
+	L, margin := lg.eval()
+	allowed = slices.Clone(allowed)
+	if allowed == nil {
+		allowed = make([]uint64, pr.nO)
+		for i := range allowed {
+			allowed[i] = allRounds(lg.nOpt)
+		}
+	}
+	branchOrg, closest := -1, math.Inf(1)
+	for o := range pr.nO {
+		if !pr.oDeleg[o] {
+			continue
+		}
+		vals := lg.orgValue[o*lg.nOpt : (o+1)*lg.nOpt]
+		top := math.Inf(-1)
+		for k, v := range vals {
+			if allowed[o]&(1<<k) != 0 {
+				top = max(top, v+lg.orgHostValue[o*lg.nOpt+k])
+			}
+		}
+		for k, v := range vals {
+			if allowed[o]&(1<<k) == 0 {
+				continue
+			}
+			// With o forced to round k the bound at these prices is L less
+			// what o gives up.
+			if math.Floor(L-top+v+lg.orgHostValue[o*lg.nOpt+k]+margin) <= float64(s.bestObj) {
+				allowed[o] &^= 1 << k
+			}
+		}
+		if bits.OnesCount64(allowed[o]) >= 2 {
+			second := math.Inf(-1)
+			for k, v := range vals {
+				if allowed[o]&(1<<k) != 0 && v+lg.orgHostValue[o*lg.nOpt+k] < top {
+					second = max(second, v+lg.orgHostValue[o*lg.nOpt+k])
+				}
+			}
+			if d := top - second; d < closest {
+				branchOrg, closest = o, d
+			}
+		}
+		if allowed[o] == 0 {
+			return s.bestObj, nil // no round of o can beat the plan
+		}
+	}
+	if branchOrg < 0 {
+		// Every room's round is decided; nothing to branch on.
+		lg.allowed = allowed
+		b, err := s.optimise(ctx, tried, false)
+		return min(b, bound), err
+	}
+	saved := lg.save(nil)
+	result := int64(math.MinInt64)
+	for k := range lg.nOpt {
+		if allowed[branchOrg]&(1<<k) == 0 {
+			continue
+		}
+		if ctx.Err() != nil {
+			return bound, nil // the unexplored children keep this node's bound
+		}
+		child := slices.Clone(allowed)
+		child[branchOrg] = 1 << k
+		lg.restore(saved)
+		b, err := s.prove(ctx, child, tried, depth+1)
+		if err != nil {
+			return bound, err
+		}
+		if ctx.Err() != nil {
+			return bound, nil
+		}
+		result = max(result, b)
+	}
+	return min(bound, max(result, s.bestObj)), nil
 }
 
 // tryDelegations starts a descent from the rooms that are best by the
@@ -224,7 +342,7 @@ func (s *search) tryDelegations(ctx context.Context, tried map[string]bool) erro
 	worth := func(o, k int) int64 {
 		v := lg.orgValue[o*lg.nOpt+k]
 		if math.IsInf(v, -1) {
-			return 0
+			return -1e9 // a round the current branch rules out
 		}
 		return int64(math.Round(v))
 	}
@@ -252,52 +370,4 @@ func (s *search) tryDelegations(ctx context.Context, tried map[string]bool) erro
 
 func (pr *problem) noPlanReason() string {
 	return "no assignment meets the minimum session sizes and the pins together; lower the minimums or remove pins"
-}
-
-// roomSearch improves the delegation rooms by first-improvement local
-// search: move one room to another round, or swap the rounds of two
-// rooms, each followed by a descent over the sessions. It stops at a local
-// optimum or when time is up.
-func (s *search) roomSearch(ctx context.Context) error {
-	pr := s.pr
-	orgs := pr.delegOrgs()
-	for improved := true; improved && ctx.Err() == nil; {
-		improved = false
-		try := func(move func(st *state) (bool, error)) error {
-			before := s.bestObj
-			st := s.best.clone()
-			ok, err := move(st)
-			if err != nil || !ok {
-				return ctxErr(ctx, err)
-			}
-			if err := s.descend(ctx, st); err != nil {
-				return err
-			}
-			if s.bestObj > before {
-				improved = true
-			}
-			return nil
-		}
-		for _, o := range orgs {
-			for _, r := range pr.delegRounds {
-				if r == s.best.deleg[o] || ctx.Err() != nil {
-					continue
-				}
-				if err := try(func(st *state) (bool, error) { return pr.moveRoom(ctx, st, o, r) }); err != nil {
-					return err
-				}
-			}
-		}
-		for i, a := range orgs {
-			for _, b := range orgs[i+1:] {
-				if s.best.deleg[a] == s.best.deleg[b] || ctx.Err() != nil {
-					continue
-				}
-				if err := try(func(st *state) (bool, error) { return pr.swapRooms(ctx, st, a, b) }); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
 }
