@@ -34,7 +34,7 @@ type lagrange struct {
 	// allowed[o] is the set of o's delegation rounds (bit k: its k-th)
 	// the relaxation may choose; nil allows every round.
 	allowed []uint64
-	asg      []int     // like state.asg: the participants' own choices
+	asg     []int // like state.asg: the participants' own choices
 
 	cand [][]cand // scratch: per round, best sessions of distinct themes
 	pick []int    // scratch: chosen sessions of one participant
