@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -285,7 +286,9 @@ func (c *checker) sessions() {
 		if n > 0 && n < lo {
 			c.violate(2, "session %q holds %d, below its minimum %d (it must hold 0 or at least %d)", s.ID, n, lo, lo)
 		}
-		for org, k := range c.orgCounts(si) {
+		counts := c.orgCounts(si)
+		for _, org := range slices.Sorted(maps.Keys(counts)) { // a stable order of messages
+			k := counts[org]
 			if ev.Rules.MaxPerOrganisation > 0 && k > ev.Rules.MaxPerOrganisation {
 				c.violate(2, "session %q holds %d of %q, above rules.maxPerOrganisation %d", s.ID, k, org, ev.Rules.MaxPerOrganisation)
 			}
