@@ -253,22 +253,12 @@ func (c *checker) assignments(as []Assignment) {
 		if p.Sessions != nil && len(c.placed[pi]) > *p.Sessions {
 			c.violate(1, "%q wants %d session(s) but got %d", p.ID, *p.Sessions, len(c.placed[pi]))
 		}
-		for _, rid := range slices.Sorted(mapKeys(p.Pinned)) {
+		for _, rid := range slices.Sorted(maps.Keys(p.Pinned)) {
 			sid := p.Pinned[rid]
 			r, ok := c.round[rid]
 			got, placed := inRound[[2]int{pi, r}]
 			if !ok || !placed || ev.Sessions[got].ID != sid {
 				c.violate(2, "%q is pinned to %q in round %q but the plan does not place them there", p.ID, sid, rid)
-			}
-		}
-	}
-}
-
-func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
 			}
 		}
 	}
