@@ -106,13 +106,26 @@ func WriteRoster(w io.Writer, ev *Event, p *Plan) error {
 	return cw.Error()
 }
 
-// neutralise prefixes with a quote every cell that a spreadsheet would
-// otherwise evaluate as a formula (OWASP's advice on CSV injection).
+// neutralise applies NeutraliseCell to every cell of rec, in place.
 func neutralise(rec []string) []string {
 	for i, c := range rec {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			rec[i] = "'" + c
-		}
+		rec[i] = NeutraliseCell(c)
 	}
 	return rec
+}
+
+// FormulaLead reports whether a spreadsheet would evaluate a cell that
+// starts with b as a formula: =, +, -, @, tab or carriage return.
+func FormulaLead(b byte) bool {
+	return strings.IndexByte("=+-@\t\r", b) >= 0
+}
+
+// NeutraliseCell prefixes cell with a single quote when a spreadsheet
+// would otherwise evaluate it as a formula (OWASP's advice on CSV
+// injection); every CSV writer of roundtable passes its cells through it.
+func NeutraliseCell(cell string) string {
+	if cell != "" && FormulaLead(cell[0]) {
+		return "'" + cell
+	}
+	return cell
 }
