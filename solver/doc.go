@@ -79,19 +79,9 @@
 // heap size). Memory is about 60 to 80 bytes per arc on the benchmark
 // networks, including the returned Solution.
 //
-// Large cores. When the core is large (thousands of "(organisation,
-// session)" middle nodes with convex colleague costs), the method above needs
-// one phase per distinct shortest-path length, hundreds of them, and each
-// phase visits much of the core. A cold Solve of such a network (1,000 or
-// more nodes with entering arcs) therefore starts with a warm-up: cost-scaling
-// push-relabel (Goldberg 1997: FIFO discharge, ε divided by 8 per refine,
-// global price updates) on the whole graph with costs multiplied by 8, down
-// to ε = 1/8 of a cost unit. Its flow and rounded potentials seed the method
-// above, which then needs a few phases and still proves optimality; the
-// warm-up only has to be good, never exact, and gives up (leaving potentials
-// 0) on infeasible networks or after about 100 scans of every arc. See
-// scaling.go and benchmarks/README.md for what it gains and where it is still
-// slow (10^5 participants in 2,000 organisations).
+// Weak spot: when the core is large (tens of thousands of "(organisation,
+// session)" nodes) and excess is spread over all of them, each phase still
+// visits much of the core; see benchmarks/README.md.
 //
 // # DIMACS
 //

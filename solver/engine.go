@@ -19,7 +19,6 @@ import (
 type engine struct {
 	g       *Graph
 	rebuild bool // structures must be rebuilt before the next solve
-	warmups int  // successful cost-scaling warm-ups (see scaling.go)
 
 	flow []int64 // per arc
 	pi   []int64 // per node, as of the end of the previous solve

@@ -59,9 +59,6 @@ func (g *Graph) Solve(ctx context.Context) (*Solution, error) {
 		g.e = &engine{g: g, rebuild: true}
 	}
 	e := g.e
-	if e.flow == nil && e.wantWarmup() {
-		e.warmup(ctx)
-	}
 	if err := e.prepare(); err != nil {
 		e.rebuild = true
 		return nil, err
