@@ -36,6 +36,12 @@ type lagrange struct {
 	allowed []uint64
 	asg     []int // like state.asg: the participants' own choices
 
+	// cheapest[opt*nR*nT + r*nT + t] is the session of theme t in round r
+	// with the lowest price for the organisation's choice opt, and
+	// cheapestPrice its price; filled per organisation by prices.
+	cheapest      []int32
+	cheapestPrice []float64
+
 	cand [][]cand // scratch: per round, best sessions of distinct themes
 	pick []int    // scratch: chosen sessions of one participant
 	best []int
@@ -67,6 +73,8 @@ func newLagrange(pr *problem) *lagrange {
 	lg.orgRound = make([]int, pr.nO)
 	lg.orgHost = make([]int, pr.nO)
 	lg.cand = make([][]cand, pr.nR)
+	lg.cheapest = make([]int32, pr.nO*lg.nOpt*pr.nR*pr.nT)
+	lg.cheapestPrice = make([]float64, len(lg.cheapest))
 	return lg
 }
 
@@ -111,6 +119,7 @@ func (lg *lagrange) eval() (value, errMargin float64) {
 				break
 			}
 			opt := o*lg.nOpt + k
+			lg.prices(opt)
 			v := hv + lg.colleagueTerm(o, opt)
 			for _, p := range pr.oMembers[o] {
 				v += lg.participant(p, d, opt, false) - U*float64(pr.wanted(p, d))
@@ -141,6 +150,30 @@ func (lg *lagrange) eval() (value, errMargin float64) {
 	return total, 1e-9*abs + 1e-6
 }
 
+// prices finds, for the organisation's choice opt, the cheapest session
+// of each theme in each round: a participant's value depends on the theme
+// only, so among parallel sessions only the cheapest matters.
+func (lg *lagrange) prices(opt int) {
+	pr := lg.pr
+	base := opt * pr.nR * pr.nT
+	for r, rt := range pr.roundThemes {
+		for _, ts := range rt {
+			best, bp := -1, math.Inf(1)
+			for _, s := range ts.sessions {
+				price := lg.pi[s]
+				if lg.useSigma {
+					price += lg.sigma[opt*pr.nS+s]
+				}
+				if price < bp {
+					best, bp = s, price
+				}
+			}
+			i := base + r*pr.nT + ts.theme
+			lg.cheapest[i], lg.cheapestPrice[i] = int32(best), bp
+		}
+	}
+}
+
 // colleagueTerm is the organisation's gain from colleague prices under
 // choice opt: the sum over sessions of max over n of
 // sigma*n - samePair*n(n-1)/2.
@@ -160,6 +193,19 @@ func (lg *lagrange) colleagueTerm(o, opt int) float64 {
 		}
 	}
 	return v
+}
+
+// initPrices starts the seat prices from a plan: a seat costs its dual
+// value in the plan's last flow of its round. (Colleague prices taken from
+// the plan's colleague counts made the bound worse on the families, so
+// they start at 0.)
+func (lg *lagrange) initPrices() {
+	pr := lg.pr
+	if pr.seatPrice != nil {
+		for s := range lg.pi {
+			lg.pi[s] = max(0, -pr.seatPrice[s])
+		}
+	}
 }
 
 // save copies the prices into buf (reallocated when too small).
@@ -278,28 +324,17 @@ func (lg *lagrange) reduced(p, opt, s int) float64 {
 func (lg *lagrange) topThemes(p, opt, r, k int, blocked []int) []cand {
 	pr := lg.pr
 	c := lg.cand[r][:0]
-	for _, s := range pr.roundSess[r] {
-		if pr.pValue[p][pr.sTheme[s]] == forbidden {
+	base := opt*pr.nR*pr.nT + r*pr.nT
+	U := float64(pr.w.Unplaced)
+	for _, ts := range pr.roundThemes[r] {
+		t := ts.theme
+		v := pr.pValue[p][t]
+		if v == forbidden {
 			continue
 		}
-		rv := lg.reduced(p, opt, s)
-		if rv <= 0 || containsInt(blocked, pr.sTheme[s]) {
+		rv := float64(v) + U - lg.cheapestPrice[base+t]
+		if rv <= 0 || containsInt(blocked, t) {
 			continue
-		}
-		t := pr.sTheme[s]
-		// Same theme already kept: keep the better session of it.
-		dup := -1
-		for i := range c {
-			if pr.sTheme[c[i].s] == t {
-				dup = i
-				break
-			}
-		}
-		if dup >= 0 {
-			if rv <= c[dup].rv {
-				continue
-			}
-			c = append(c[:dup], c[dup+1:]...)
 		}
 		if len(c) == k && rv <= c[k-1].rv {
 			continue
@@ -314,7 +349,7 @@ func (lg *lagrange) topThemes(p, opt, r, k int, blocked []int) []cand {
 			c[i] = c[i-1]
 			i--
 		}
-		c[i] = cand{rv, s}
+		c[i] = cand{rv, int(lg.cheapest[base+t])}
 	}
 	lg.cand[r] = c
 	return c

@@ -1,8 +1,10 @@
 package assign
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/roundtable-go/roundtable/solver"
 )
@@ -110,11 +112,16 @@ const (
 // With swaps set, a participant may also enter round r by leaving one of
 // their sessions in another round (to free a theme or a slot); the
 // rounds they left are returned and must be solved again by the caller.
-func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool) (bool, uint64, error) {
+//
+// With active set, only the participants it marks are placed again; the
+// others keep their session in r and count as fixed. A session that falls
+// short of its minimum with fixed members in it gets them activated. The
+// caller's active slice may be changed.
+func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool, active []bool) (bool, uint64, error) {
 	sessions := pr.roundSess[r]
 	open := make([]sessionState, len(sessions))
-	for range len(sessions) + 1 {
-		got, drop, err := pr.roundFlow(ctx, st, r, open, swaps)
+	for range 2*len(sessions) + 1 {
+		got, drop, err := pr.roundFlow(ctx, st, r, open, swaps, active)
 		if err != nil {
 			if errors.Is(err, solver.ErrInfeasible) {
 				return false, 0, nil
@@ -123,11 +130,14 @@ func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool)
 		}
 		size := make(map[int]int, len(sessions))
 		pinned := make(map[int]int, len(sessions))
+		fixed := make(map[int]int, len(sessions))
 		for p, s := range got {
 			if s >= 0 {
 				size[s]++
 				if pr.pin(p, r) == s {
 					pinned[s]++
+				} else if active != nil && !active[p] {
+					fixed[s]++
 				}
 			}
 		}
@@ -135,9 +145,16 @@ func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool)
 		for k, s := range sessions {
 			if n := size[s]; n > 0 && n < pr.sMin[s] && open[k] == sessAuto {
 				changed = true
-				if pinned[s] > 0 {
+				switch {
+				case fixed[s] > 0:
+					for p, q := range got {
+						if q == s {
+							active[p] = true
+						}
+					}
+				case pinned[s] > 0:
 					open[k] = sessForced
-				} else {
+				default:
 					open[k] = sessClosed
 				}
 			}
@@ -159,17 +176,19 @@ func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool)
 
 // roundFlow solves round r as one min-cost flow:
 //
-//	participant -> (organisation, session) -> session -> sink
+//	participant -> (organisation, theme) -> (organisation, session) -> session -> sink
 //
-// with arc cost -value on the first layer, the samePair penalty as a convex
-// cost on the middle arcs (the k-th colleague costs samePair*(k-1)) capped
-// by maxPerOrganisation, seats on the session arcs, and a zero-cost skip
-// arc from each participant to the sink. Participants pinned in r are
-// placed beforehand. It returns the session of each participant in r and,
-// with swaps, the round each participant leaves for it (or -1): a swap arc
-// costs the value lost in that round less the colleague penalty saved
-// there.
-func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessionState, swaps bool) (got, drop []int, err error) {
+// with arc cost -value on the first layer (a value depends on the theme
+// only, so parallel sessions of a theme share one arc), the samePair
+// penalty as a convex cost on the (organisation, session) arcs (the k-th
+// colleague costs samePair*(k-1)) capped by maxPerOrganisation, seats on
+// the session arcs, and a zero-cost skip arc from each participant to the
+// sink. Without samePair and maxPerOrganisation the organisation layers
+// are left out. Participants pinned in r are placed beforehand. It returns
+// the session of each participant in r and, with swaps, the round each
+// participant leaves for it (or -1): a swap arc costs the value lost in
+// that round less the colleague penalty saved there.
+func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessionState, swaps bool, active []bool) (got, drop []int, err error) {
 	nR := pr.nR
 	sessions := pr.roundSess[r]
 	local := make(map[int]int, len(sessions)) // session -> index in sessions
@@ -185,7 +204,11 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 	}
 	for p := range pr.nP {
 		got[p], drop[p] = -1, -1
-		if s := pr.pin(p, r); s >= 0 {
+		s := pr.pin(p, r)
+		if s < 0 && active != nil && !active[p] {
+			s = st.asg[p*nR+r] // fixed where it is
+		}
+		if s >= 0 {
 			got[p] = s
 			pinnedS[local[s]]++
 			pinnedOS[[2]int{pr.pOrg[p], s}]++
@@ -202,23 +225,39 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 	g := solver.NewGraph(1 + len(sessions))
 	const sink = 0
 	seats := make([]int, len(sessions))
+	byTheme := map[int][]int{} // theme -> indices of its open sessions
+	var themes []int           // themes with an open session, in session order
 	for k, s := range sessions {
 		seats[k] = max(0, pr.sCap[s]-pinnedS[k])
 		if open[k] == sessClosed {
 			seats[k] = 0
 		}
+		if seats[k] > 0 {
+			t := pr.sTheme[s]
+			if byTheme[t] == nil {
+				themes = append(themes, t)
+			}
+			byTheme[t] = append(byTheme[t], k)
+		}
 	}
 	middle := pr.w.SamePair > 0 || pr.maxPerOrg > 0
-	type pairKey struct{ o, k int }
-	mid := map[pairKey]int{} // (organisation, session index) -> node
-	var midKeys []pairKey    // in creation order, for a deterministic graph
-	midCount := map[pairKey]int{}
-	type arc struct{ p, s, q, id int }
+	// A group gathers the participants of one organisation (or of all,
+	// without the middle layer) who take one theme; its arcs lead to the
+	// theme's sessions.
+	type groupKey struct{ o, t int }
+	type group struct {
+		node    int
+		members []int    // participants who may enter, in order
+		out     [][2]int // (session index, arc) of its arcs to sessions
+	}
+	groups := map[groupKey]*group{}
+	var groupKeys []groupKey // in creation order, for a deterministic graph
+	type arc struct{ p, t, q, id int }
 	var arcs []arc
 	var supply int64
 	var others []int // rounds other than r where p sits, reused
 	for p := range pr.nP {
-		if got[p] >= 0 {
+		if got[p] >= 0 || (active != nil && !active[p]) {
 			continue
 		}
 		o := pr.pOrg[p]
@@ -236,43 +275,41 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 			continue
 		}
 		v := -1
-		addArc := func(k, q int, cost int64) {
+		addArc := func(t, q int, cost int64) {
 			if v < 0 {
 				v = g.AddNode()
 				g.SetSupply(v, 1)
 				supply++
 				g.AddArc(v, sink, 0, 1, 0)
 			}
-			to := 1 + k
+			key := groupKey{-1, t}
 			if middle {
-				key := pairKey{o, k}
-				m, ok := mid[key]
-				if !ok {
-					m = g.AddNode()
-					mid[key] = m
-					midKeys = append(midKeys, key)
-				}
-				midCount[key]++
-				to = m
+				key.o = o
 			}
-			arcs = append(arcs, arc{p, sessions[k], q, g.AddArc(v, to, 0, 1, cost)})
+			gr := groups[key]
+			if gr == nil {
+				gr = &group{node: g.AddNode()}
+				groups[key] = gr
+				groupKeys = append(groupKeys, key)
+			}
+			if n := len(gr.members); n == 0 || gr.members[n-1] != p {
+				gr.members = append(gr.members, p)
+			}
+			arcs = append(arcs, arc{p, t, q, g.AddArc(v, gr.node, 0, 1, cost)})
 		}
-		for k, s := range sessions {
-			if seats[k] == 0 {
-				continue
-			}
-			val := pr.value(p, s)
+		for _, t := range themes {
+			val := pr.value(p, sessions[byTheme[t][0]])
 			if val == forbidden {
 				continue
 			}
-			clash := -1 // the other round whose session has s's theme
+			clash := -1 // the other round whose session has theme t
 			for _, q := range others {
-				if pr.sTheme[st.asg[p*nR+q]] == pr.sTheme[s] {
+				if pr.sTheme[st.asg[p*nR+q]] == t {
 					clash = q
 				}
 			}
 			if clash < 0 && !full {
-				addArc(k, -1, -val)
+				addArc(t, -1, -val)
 				continue
 			}
 			if !swaps {
@@ -284,7 +321,7 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 				}
 				sq := st.asg[p*nR+q]
 				saved := int64(pr.w.SamePair) * int64(orgCount[[2]int{o, sq}]-1)
-				addArc(k, q, -(val - pr.value(p, sq) + saved))
+				addArc(t, q, -(val - pr.value(p, sq) + saved))
 			}
 		}
 	}
@@ -296,13 +333,21 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 		}
 		g.AddArc(1+k, sink, lower, int64(seats[k]), 0)
 	}
-	if middle {
-		for _, key := range midKeys {
-			m, s := mid[key], sessions[key.k]
+	for _, key := range groupKeys {
+		gr := groups[key]
+		for _, k := range byTheme[key.t] {
+			if !middle {
+				gr.out = append(gr.out, [2]int{k, g.AddArc(gr.node, 1+k, 0, int64(seats[k]), 0)})
+				continue
+			}
+			s := sessions[k]
 			k0 := pinnedOS[[2]int{key.o, s}]
-			n := min(midCount[key], seats[key.k])
+			n := min(len(gr.members), seats[k])
 			if pr.maxPerOrg > 0 {
 				n = min(n, max(0, pr.maxPerOrg-k0))
+			}
+			if n == 0 {
+				continue
 			}
 			var steps []solver.Step
 			if pr.w.SamePair == 0 {
@@ -313,16 +358,42 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 					steps[j] = solver.Step{Capacity: 1, Cost: int64(pr.w.SamePair) * int64(k0+j)}
 				}
 			}
-			g.AddConvexArc(m, 1+key.k, 0, steps)
+			gr.out = append(gr.out, [2]int{k, g.AddConvexArc(gr.node, 1+k, 0, steps)})
 		}
 	}
+	pr.work += int64(g.NumArcs())
 	sol, err := g.Solve(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
+	// The seat prices of this round's sessions, for the relaxation's start.
+	if pr.seatPrice == nil {
+		pr.seatPrice = make([]float64, pr.nS)
+	}
+	for k, s := range sessions {
+		pr.seatPrice[s] = float64(sol.Potential[1+k] - sol.Potential[sink])
+	}
+	// Who took which theme, then the group's flow to each session shared
+	// out among them in participant order: within a group they are
+	// interchangeable.
+	took := map[groupKey][]int{}
 	for _, a := range arcs {
 		if sol.Flow[a.id] > 0 {
-			got[a.p], drop[a.p] = a.s, a.q
+			key := groupKey{-1, a.t}
+			if middle {
+				key.o = pr.pOrg[a.p]
+			}
+			took[key] = append(took[key], a.p)
+			drop[a.p] = a.q
+		}
+	}
+	for _, key := range groupKeys {
+		ps := took[key]
+		for _, out := range groups[key].out {
+			for n := sol.Flow[out[1]]; n > 0 && len(ps) > 0; n-- {
+				got[ps[0]] = sessions[out[0]]
+				ps = ps[1:]
+			}
 		}
 	}
 	return got, drop, nil
@@ -346,4 +417,67 @@ func (pr *problem) countRounds(st *state, p int) int {
 		}
 	}
 	return n
+}
+
+// repair turns a state that may overfill sessions (the relaxation's own
+// choices) into one that obeys every rule: the members of an overfull
+// session (or above maxPerOrganisation) who lose least by leaving are
+// taken out, and each round is solved again for them alone, everyone else
+// staying where they are. It reports false when no valid round was found.
+func (pr *problem) repair(ctx context.Context, st *state) (bool, error) {
+	nR := pr.nR
+	active := make([]bool, pr.nP)
+	members := make([][]int, pr.nS)
+	for p := range pr.nP {
+		for r := range nR {
+			if s := st.asg[p*nR+r]; s >= 0 && pr.pin(p, r) != s {
+				members[s] = append(members[s], p)
+			}
+		}
+	}
+	pinned := make([]int, pr.nS)
+	for p := range pr.nP {
+		for r := range nR {
+			if s := pr.pin(p, r); s >= 0 {
+				pinned[s]++
+			}
+		}
+	}
+	evict := func(p, s int) {
+		st.asg[p*nR+pr.sRound[s]] = -1
+		active[p] = true
+	}
+	for s, ms := range members {
+		// Best first; the tail beyond the seats leaves.
+		slices.SortStableFunc(ms, func(a, b int) int { return cmp.Compare(pr.value(b, s), pr.value(a, s)) })
+		if pr.maxPerOrg > 0 {
+			per := map[int]int{}
+			kept := ms[:0]
+			for _, p := range ms {
+				if per[pr.pOrg[p]]++; per[pr.pOrg[p]] > pr.maxPerOrg {
+					evict(p, s)
+					continue
+				}
+				kept = append(kept, p)
+			}
+			ms = kept
+		}
+		for _, p := range ms[min(len(ms), max(0, pr.sCap[s]-pinned[s])):] {
+			evict(p, s)
+		}
+	}
+	// Whoever is short of sessions may take a free seat too.
+	for p := range pr.nP {
+		if pr.countRounds(st, p) < pr.wanted(p, st.deleg[pr.pOrg[p]]) {
+			active[p] = true
+		}
+	}
+	for r := range nR {
+		act := slices.Clone(active)
+		ok, _, err := pr.solveRound(ctx, st, r, false, act)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
 }

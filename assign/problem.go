@@ -28,6 +28,9 @@ type problem struct {
 	// Sessions.
 	sRound, sTheme, sCap, sMin, sHost []int
 	roundSess                         [][]int // per round: its sessions
+	// roundThemes[r] lists the themes with a session in round r, each
+	// with those sessions.
+	roundThemes [][]themeSessions
 	hasSess                           uint64  // rounds with at least one session
 
 	// Organisations.
@@ -49,6 +52,19 @@ type problem struct {
 	pValue   [][]int32
 	// pValue[p][t] is rank + competence weight of theme t for p, or
 	// forbidden.
+
+	// work counts the search's effort (arcs of flows built, participants
+	// of relaxation passes), a clock that does not depend on the machine.
+	work int64
+	// seatPrice is the dual value of a seat of each session in the last
+	// flow of its round: where the relaxation's prices start.
+	seatPrice []float64
+}
+
+// themeSessions are the parallel sessions of one theme in one round.
+type themeSessions struct {
+	theme    int
+	sessions []int
 }
 
 // compile checks what validation cannot (sizes the engine supports) and
@@ -81,6 +97,21 @@ func compile(ev *model.Event) (*problem, error) {
 		}
 		pr.roundSess[r] = append(pr.roundSess[r], i)
 		pr.hasSess |= 1 << r
+	}
+
+	pr.roundThemes = make([][]themeSessions, pr.nR)
+	for r, ss := range pr.roundSess {
+		at := map[int]int{}
+		for _, s := range ss {
+			t := pr.sTheme[s]
+			i, ok := at[t]
+			if !ok {
+				i = len(pr.roundThemes[r])
+				at[t] = i
+				pr.roundThemes[r] = append(pr.roundThemes[r], themeSessions{theme: t})
+			}
+			pr.roundThemes[r][i].sessions = append(pr.roundThemes[r][i].sessions, s)
+		}
 	}
 
 	pr.hAvail = make([]uint64, pr.nH)

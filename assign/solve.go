@@ -12,10 +12,14 @@ import (
 	"github.com/roundtable-go/roundtable/model"
 )
 
-// primalEvery is how many subgradient steps pass between two plans built
+// primalEvery is the fewest subgradient steps between two plans built
 // from the relaxation's choices: each costs a descent, a few flows per
 // round, while a step costs one pass over the participants.
 const primalEvery = 25
+
+// largeEvent is the number of participants above which plans built from
+// the relaxation are only repaired, not improved by a full descent.
+const largeEvent = 1000
 
 // DefaultTimeLimit is the time limit of a solve when Options sets none.
 const DefaultTimeLimit = 10 * time.Second
@@ -92,6 +96,9 @@ type search struct {
 	bestObj int64
 	bound   int64
 	lg      *lagrange
+
+	lastPrimalEnd  int64 // problem.work when the last plan from the relaxation was done
+	lastPrimalCost int64 // and the work it took
 }
 
 func (s *search) report() {
@@ -127,6 +134,7 @@ func (s *search) run(ctx context.Context) error {
 		return &SetupError{Problems: []string{pr.noPlanReason()}}
 	}
 	s.lg = newLagrange(pr)
+	s.lg.initPrices()
 	return s.improve(ctx)
 }
 
@@ -140,7 +148,7 @@ func (s *search) descend(ctx context.Context, st *state) error {
 	// The first pass builds the rounds in order; it must succeed for the
 	// state to obey the minimum sizes.
 	for r := range pr.nR {
-		good, _, err := pr.solveRound(ctx, cur, r, false)
+		good, _, err := pr.solveRound(ctx, cur, r, false, nil)
 		if err != nil || !good {
 			return ctxErr(ctx, err)
 		}
@@ -151,10 +159,10 @@ func (s *search) descend(ctx context.Context, st *state) error {
 		for r := range pr.nR {
 			for _, swaps := range []bool{true, false} {
 				next := cur.clone()
-				good, dropped, err := pr.solveRound(ctx, next, r, swaps)
+				good, dropped, err := pr.solveRound(ctx, next, r, swaps, nil)
 				for q := range pr.nR {
 					if good && err == nil && dropped&(1<<q) != 0 {
-						good, _, err = pr.solveRound(ctx, next, q, false)
+						good, _, err = pr.solveRound(ctx, next, q, false, nil)
 					}
 				}
 				if err != nil {
@@ -231,10 +239,16 @@ func (s *search) optimise(ctx context.Context, tried map[string]bool, top bool) 
 		if best <= s.bestObj {
 			break
 		}
-		if iter%primalEvery == primalEvery-1 {
+		// Plans from the relaxation's choices get about as much work as the
+		// steps, and at least primalEvery steps pass between two. Work is
+		// counted, not timed, so that a solve is reproducible.
+		s.pr.work += int64(s.pr.nP * s.pr.nR)
+		if iter%primalEvery == primalEvery-1 && s.pr.work-s.lastPrimalEnd >= s.lastPrimalCost {
+			w0 := s.pr.work
 			if err := s.tryDelegations(ctx, tried); err != nil {
 				return best, err
 			}
+			s.lastPrimalEnd, s.lastPrimalCost = s.pr.work, s.pr.work-w0
 		}
 		if theta < 1e-6 || !lg.step(L, float64(s.bestObj), theta) {
 			break
@@ -365,6 +379,14 @@ func (s *search) tryDelegations(ctx context.Context, tried map[string]bool) erro
 		return nil
 	}
 	tried[key] = true
+	ok, err := pr.repair(ctx, st)
+	if err != nil || !ok {
+		return ctxErr(ctx, err)
+	}
+	s.offer(st)
+	if pr.nP > largeEvent {
+		return nil
+	}
 	return s.descend(ctx, st)
 }
 
