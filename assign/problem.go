@@ -31,7 +31,7 @@ type problem struct {
 	// roundThemes[r] lists the themes with a session in round r, each
 	// with those sessions.
 	roundThemes [][]themeSessions
-	hasSess                           uint64  // rounds with at least one session
+	hasSess     uint64 // rounds with at least one session
 
 	// Organisations.
 	oDeleg   []bool  // gets a delegation room
