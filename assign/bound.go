@@ -42,10 +42,29 @@ type lagrange struct {
 	cheapest      []int32
 	cheapestPrice []float64
 
+	// Decisions of the branch and bound. sessRule[s] is ruleFree, ruleShut
+	// (nobody may take s) or ruleHeld (s holds at least its minimum, which
+	// mu[s] >= 0 prices); fix[p*nR+r] is the theme p must take in round r;
+	// ban[(p*nR+r)*nT+t] forbids theme t to p in round r.
+	sessRule []int8
+	mu       []float64
+	fix      map[int]int
+	ban      map[int]bool
+
+	dir, grad []float64 // the step's direction and subgradient
+	deflect   float64   // deflection factor gamma of step
+
 	cand [][]cand // scratch: per round, best sessions of distinct themes
 	pick []int    // scratch: chosen sessions of one participant
 	best []int
 }
+
+// Rules of a session in the branch and bound.
+const (
+	ruleFree int8 = iota
+	ruleShut
+	ruleHeld
+)
 
 type cand struct {
 	rv float64
@@ -73,6 +92,11 @@ func newLagrange(pr *problem) *lagrange {
 	lg.orgRound = make([]int, pr.nO)
 	lg.orgHost = make([]int, pr.nO)
 	lg.cand = make([][]cand, pr.nR)
+	lg.deflect = 1.5
+	lg.sessRule = make([]int8, pr.nS)
+	lg.mu = make([]float64, pr.nS)
+	lg.fix = map[int]int{}
+	lg.ban = map[int]bool{}
 	lg.cheapest = make([]int32, pr.nO*lg.nOpt*pr.nR*pr.nT)
 	lg.cheapestPrice = make([]float64, len(lg.cheapest))
 	return lg
@@ -94,6 +118,9 @@ func (lg *lagrange) eval() (value, errMargin float64) {
 
 	for s := range pr.nS {
 		add(float64(pr.sCap[s]) * lg.pi[s])
+		if lg.sessRule[s] == ruleHeld {
+			add(-float64(pr.sMin[s]) * lg.mu[s])
+		}
 	}
 	for _, e := range lg.eta {
 		add(e)
@@ -130,10 +157,9 @@ func (lg *lagrange) eval() (value, errMargin float64) {
 			}
 		}
 		if bestK < 0 {
-			// No round works: the event is infeasible, which the caller
-			// checks before solving. Keep the bound finite and large.
-			add(math.MaxFloat32)
-			continue
+			// No choice works under the branch's decisions (the event
+			// itself was checked before solving): nothing to bound.
+			return math.Inf(-1), 0
 		}
 		add(bestVal)
 		lg.chosen[o*lg.nOpt+bestK] = true
@@ -160,7 +186,10 @@ func (lg *lagrange) prices(opt int) {
 		for _, ts := range rt {
 			best, bp := -1, math.Inf(1)
 			for _, s := range ts.sessions {
-				price := lg.pi[s]
+				if lg.sessRule[s] == ruleShut {
+					continue
+				}
+				price := lg.pi[s] - lg.mu[s]
 				if lg.useSigma {
 					price += lg.sigma[opt*pr.nS+s]
 				}
@@ -169,7 +198,7 @@ func (lg *lagrange) prices(opt int) {
 				}
 			}
 			i := base + r*pr.nT + ts.theme
-			lg.cheapest[i], lg.cheapestPrice[i] = int32(best), bp
+			lg.cheapest[i], lg.cheapestPrice[i] = int32(best), bp // best -1: all shut
 		}
 	}
 }
@@ -212,6 +241,7 @@ func (lg *lagrange) initPrices() {
 func (lg *lagrange) save(buf []float64) []float64 {
 	buf = append(buf[:0], lg.pi...)
 	buf = append(buf, lg.eta...)
+	buf = append(buf, lg.mu...)
 	return append(buf, lg.sigma...)
 }
 
@@ -219,6 +249,7 @@ func (lg *lagrange) save(buf []float64) []float64 {
 func (lg *lagrange) restore(buf []float64) {
 	n := copy(lg.pi, buf)
 	n += copy(lg.eta, buf[n:])
+	n += copy(lg.mu, buf[n:])
 	copy(lg.sigma, buf[n:])
 }
 
@@ -270,13 +301,25 @@ func (lg *lagrange) participant(p, d, opt int, sessions bool) float64 {
 	var pinnedThemes []int
 	slots := pr.pMax[p]
 	for r := range pr.nR {
-		if s := pr.pin(p, r); s >= 0 && free&(1<<r) != 0 {
+		s := pr.pin(p, r)
+		if t, ok := lg.fix[p*pr.nR+r]; ok && s < 0 && len(lg.fix) > 0 {
+			if free&(1<<r) == 0 {
+				return math.Inf(-1) // fixed into a round this choice takes
+			}
+			if s = int(lg.cheapest[(opt*pr.nR+r)*pr.nT+t]); s < 0 {
+				return math.Inf(-1) // every session of the theme is shut
+			}
+		}
+		if s >= 0 && free&(1<<r) != 0 {
 			forced += lg.reduced(p, opt, s)
 			pinnedThemes = append(pinnedThemes, pr.sTheme[s])
 			lg.pick = append(lg.pick, s)
 			free &^= 1 << r
 			slots--
 		}
+	}
+	if slots < 0 {
+		return math.Inf(-1)
 	}
 	var rounds []int
 	if slots > 0 {
@@ -310,7 +353,7 @@ func (lg *lagrange) participant(p, d, opt int, sessions bool) float64 {
 }
 
 func (lg *lagrange) reduced(p, opt, s int) float64 {
-	rv := float64(lg.pr.value(p, s)) - lg.pi[s]
+	rv := float64(lg.pr.value(p, s)) - lg.pi[s] + lg.mu[s]
 	if lg.useSigma {
 		rv -= lg.sigma[opt*lg.pr.nS+s]
 	}
@@ -329,7 +372,7 @@ func (lg *lagrange) topThemes(p, opt, r, k int, blocked []int) []cand {
 	for _, ts := range pr.roundThemes[r] {
 		t := ts.theme
 		v := pr.pValue[p][t]
-		if v == forbidden {
+		if v == forbidden || lg.cheapest[base+t] < 0 || (len(lg.ban) > 0 && lg.ban[(p*pr.nR+r)*pr.nT+t]) {
 			continue
 		}
 		rv := float64(v) + U - lg.cheapestPrice[base+t]
@@ -418,47 +461,84 @@ func (lg *lagrange) search(rounds []int, slots int) float64 {
 	return bestV
 }
 
-// step moves the multipliers against the subgradient with Polyak's step
-// size theta*(value-target)/|g|^2 and reports whether it moved.
+// step moves the multipliers against a deflected subgradient
+// (Camerini, Fratta and Maffioli 1975: d = g + beta*d_prev, with beta
+// chosen so that d does not zig-zag against the previous direction) with
+// Polyak's step size theta*(value-target)/|d|^2, projecting the seat and
+// host prices on >= 0. It reports whether it moved.
 func (lg *lagrange) step(value, target, theta float64) bool {
 	pr := lg.pr
+	nS, nE := pr.nS, len(lg.eta)
+	nM := nS // minimum prices, after sigma
+	n := nS + nE + len(lg.sigma) + nM
+	if len(lg.dir) != n {
+		lg.dir = make([]float64, n)
+		lg.grad = make([]float64, n)
+	}
+	g := lg.grad
+	for s := range nS {
+		g[s] = float64(pr.sCap[s] - int(lg.count[s]))
+	}
+	for i := range nE {
+		g[nS+i] = 1 - float64(lg.useHR[i])
+	}
+	for i := range lg.sigma {
+		g[nS+nE+i] = float64(lg.nStar[i] - lg.countOS[i])
+	}
+	mBase := nS + nE + len(lg.sigma)
+	for s := range nM {
+		g[mBase+s] = 0
+		if lg.sessRule[s] == ruleHeld {
+			g[mBase+s] = float64(int(lg.count[s]) - pr.sMin[s])
+		}
+	}
+	// A price at 0 that the gradient pushes below 0 does not move.
+	mask := func(i int) bool {
+		switch {
+		case i < nS:
+			return lg.pi[i] > 0 || g[i] < 0
+		case i < nS+nE:
+			return lg.eta[i-nS] > 0 || g[i] < 0
+		case i >= mBase:
+			return lg.mu[i-mBase] > 0 || g[i] < 0
+		default:
+			return lg.chosen[(i-nS-nE)/nS]
+		}
+	}
+	var dot, dd float64
+	for i, d := range lg.dir {
+		if mask(i) {
+			dot += g[i] * d
+			dd += d * d
+		}
+	}
+	beta := 0.0
+	if dot < 0 && dd > 0 {
+		beta = -lg.deflect * dot / dd
+	}
 	var norm float64
-	for s := range pr.nS {
-		g := float64(pr.sCap[s] - int(lg.count[s]))
-		if lg.pi[s] > 0 || g < 0 {
-			norm += g * g
-		}
-	}
-	for i := range lg.eta {
-		g := 1 - float64(lg.useHR[i])
-		if lg.eta[i] > 0 || g < 0 {
-			norm += g * g
-		}
-	}
-	if lg.useSigma {
-		for i := range lg.sigma {
-			if lg.chosen[i/pr.nS] {
-				g := float64(lg.nStar[i] - lg.countOS[i])
-				norm += g * g
-			}
+	for i := range g {
+		lg.dir[i] = g[i] + beta*lg.dir[i]
+		if mask(i) {
+			norm += lg.dir[i] * lg.dir[i]
 		}
 	}
 	if norm == 0 {
 		return false
 	}
 	t := theta * math.Max(value-target, 1e-3) / norm
-	for s := range pr.nS {
-		g := float64(pr.sCap[s] - int(lg.count[s]))
-		lg.pi[s] = math.Max(0, lg.pi[s]-t*g)
+	d := lg.dir
+	for s := range nS {
+		lg.pi[s] = math.Max(0, lg.pi[s]-t*d[s])
 	}
-	for i := range lg.eta {
-		g := 1 - float64(lg.useHR[i])
-		lg.eta[i] = math.Max(0, lg.eta[i]-t*g)
+	for i := range nE {
+		lg.eta[i] = math.Max(0, lg.eta[i]-t*d[nS+i])
 	}
-	if lg.useSigma {
-		for i := range lg.sigma {
-			lg.sigma[i] -= t * float64(lg.nStar[i]-lg.countOS[i])
-		}
+	for i := range lg.sigma {
+		lg.sigma[i] -= t * d[nS+nE+i]
+	}
+	for s := range nM {
+		lg.mu[s] = math.Max(0, lg.mu[s]-t*d[mBase+s])
 	}
 	return true
 }

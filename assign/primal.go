@@ -32,6 +32,18 @@ func (pr *problem) newState() *state {
 	return st
 }
 
+// hash returns a fingerprint of the state (FNV-1a over its numbers).
+func (st *state) hash() uint64 {
+	h := uint64(14695981039346656037)
+	for _, xs := range [][]int{st.deleg, st.host, st.asg} {
+		for _, x := range xs {
+			h ^= uint64(x)
+			h *= 1099511628211
+		}
+	}
+	return h
+}
+
 func (st *state) clone() *state {
 	return &state{deleg: append([]int(nil), st.deleg...), host: append([]int(nil), st.host...), asg: append([]int(nil), st.asg...)}
 }
@@ -120,6 +132,11 @@ const (
 func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool, active []bool) (bool, uint64, error) {
 	sessions := pr.roundSess[r]
 	open := make([]sessionState, len(sessions))
+	for k, s := range sessions {
+		if pr.shut != nil && pr.shut[s] == ruleShut {
+			open[k] = sessClosed // the branch and bound's decision, as a hint
+		}
+	}
 	for range 2*len(sessions) + 1 {
 		got, drop, err := pr.roundFlow(ctx, st, r, open, swaps, active)
 		if err != nil {
@@ -436,10 +453,12 @@ func (pr *problem) repair(ctx context.Context, st *state) (bool, error) {
 		}
 	}
 	pinned := make([]int, pr.nS)
+	pinnedOS := map[[2]int]int{} // (organisation, session) -> pinned there
 	for p := range pr.nP {
 		for r := range nR {
 			if s := pr.pin(p, r); s >= 0 {
 				pinned[s]++
+				pinnedOS[[2]int{pr.pOrg[p], s}]++
 			}
 		}
 	}
@@ -451,10 +470,14 @@ func (pr *problem) repair(ctx context.Context, st *state) (bool, error) {
 		// Best first; the tail beyond the seats leaves.
 		slices.SortStableFunc(ms, func(a, b int) int { return cmp.Compare(pr.value(b, s), pr.value(a, s)) })
 		if pr.maxPerOrg > 0 {
-			per := map[int]int{}
+			per := map[int]int{} // organisation -> members kept, pins included
 			kept := ms[:0]
 			for _, p := range ms {
-				if per[pr.pOrg[p]]++; per[pr.pOrg[p]] > pr.maxPerOrg {
+				o := pr.pOrg[p]
+				if _, ok := per[o]; !ok {
+					per[o] = pinnedOS[[2]int{o, s}]
+				}
+				if per[o]++; per[o] > pr.maxPerOrg {
 					evict(p, s)
 					continue
 				}

@@ -59,6 +59,9 @@ type problem struct {
 	// seatPrice is the dual value of a seat of each session in the last
 	// flow of its round: where the relaxation's prices start.
 	seatPrice []float64
+	// shut, when set, is the branch and bound's rule of each session: the
+	// plans built during a branch leave its shut sessions closed.
+	shut []int8
 }
 
 // themeSessions are the parallel sessions of one theme in one round.

@@ -38,6 +38,12 @@ type Options struct {
 	// OnImprove, when set, is called on the solving goroutine each time the
 	// plan or the bound improves.
 	OnImprove func(Progress)
+	// WorkLimit, when above 0, stops the search after this much work (arcs
+	// of the flows built plus participants of the relaxation's passes),
+	// whichever of it and TimeLimit comes first. Unlike time, work does not
+	// depend on the machine: a solve stopped by it gives the same plan
+	// everywhere.
+	WorkLimit int64
 }
 
 // Progress is a snapshot of a running solve.
@@ -45,6 +51,7 @@ type Progress struct {
 	Elapsed   time.Duration
 	Objective int64 // of the best plan found
 	Bound     int64 // no plan scores above it
+	Work      int64 // done so far, in the units of Options.WorkLimit
 }
 
 // Gap is (Bound-Objective)/|Bound|, 0 when both are equal.
@@ -78,7 +85,7 @@ func Solve(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	s := &search{pr: pr, opts: opts, start: time.Now(), rng: rand.New(rand.NewPCG(opts.Seed, 0x726f756e64))}
+	s := &search{pr: pr, opts: opts, start: time.Now(), rng: rand.New(rand.NewPCG(opts.Seed, 0x726f756e64)), stop: cancel}
 	if err := s.run(ctx); err != nil {
 		return nil, err
 	}
@@ -97,13 +104,15 @@ type search struct {
 	bound   int64
 	lg      *lagrange
 
+	stop context.CancelFunc // ends the solve when WorkLimit is reached
+
 	lastPrimalEnd  int64 // problem.work when the last plan from the relaxation was done
 	lastPrimalCost int64 // and the work it took
 }
 
 func (s *search) report() {
 	if s.opts.OnImprove != nil {
-		s.opts.OnImprove(Progress{Elapsed: time.Since(s.start), Objective: s.bestObj, Bound: s.bound})
+		s.opts.OnImprove(Progress{Elapsed: time.Since(s.start), Objective: s.bestObj, Bound: s.bound, Work: s.pr.work})
 	}
 }
 
@@ -135,6 +144,7 @@ func (s *search) run(ctx context.Context) error {
 	}
 	s.lg = newLagrange(pr)
 	s.lg.initPrices()
+	pr.shut = s.lg.sessRule
 	return s.improve(ctx)
 }
 
@@ -191,12 +201,10 @@ func ctxErr(ctx context.Context, err error) error {
 }
 
 // improve proves the bound: subgradient steps on the prices at the root,
-// then, while a gap remains and the event has delegation rooms, a branch
-// and bound over the rounds of the rooms (see prove).
+// then, while a gap remains, a branch and bound (see prove).
 func (s *search) improve(ctx context.Context) error {
-	tried := map[string]bool{}
-	root := s.lg.allowed
-	b, err := s.prove(ctx, root, tried, 0)
+	tried := map[uint64]bool{}
+	b, err := s.prove(ctx, tried, 0)
 	if err != nil {
 		return err
 	}
@@ -214,10 +222,11 @@ func (s *search) setBound(b int64) {
 
 // optimise takes subgradient steps from the current prices until the
 // bound proves the best plan optimal, the step size has shrunk to nothing,
-// or time is up. It returns the best bound seen (already floored) and
-// leaves the prices where it was found. Every primalEvery steps a plan is built
-// from the relaxation's choices.
-func (s *search) optimise(ctx context.Context, tried map[string]bool, top bool) (int64, error) {
+// or time is up. It returns the best bound seen (already floored;
+// math.MinInt64 when the branch has no plan at all) and leaves the prices
+// where it was found. Plans are built from the relaxation's choices along
+// the way.
+func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) (int64, error) {
 	lg := s.lg
 	theta := 1.0
 	bestL, best := math.Inf(1), int64(math.MaxInt64)
@@ -225,6 +234,9 @@ func (s *search) optimise(ctx context.Context, tried map[string]bool, top bool) 
 	stall := 0
 	for iter := 0; ctx.Err() == nil; iter++ {
 		L, margin := lg.eval()
+		if math.IsInf(L, -1) {
+			return math.MinInt64, nil
+		}
 		if L < bestL {
 			bestL, stall = L, 0
 			best = min(best, int64(math.Floor(L+margin)))
@@ -232,7 +244,7 @@ func (s *search) optimise(ctx context.Context, tried map[string]bool, top bool) 
 			if top {
 				s.setBound(best)
 			}
-		} else if stall++; stall >= 20 {
+		} else if stall++; stall >= 40 {
 			theta /= 2
 			stall = 0
 		}
@@ -243,6 +255,10 @@ func (s *search) optimise(ctx context.Context, tried map[string]bool, top bool) 
 		// steps, and at least primalEvery steps pass between two. Work is
 		// counted, not timed, so that a solve is reproducible.
 		s.pr.work += int64(s.pr.nP * s.pr.nR)
+		if s.opts.WorkLimit > 0 && s.pr.work >= s.opts.WorkLimit {
+			s.stop()
+			break
+		}
 		if iter%primalEvery == primalEvery-1 && s.pr.work-s.lastPrimalEnd >= s.lastPrimalCost {
 			w0 := s.pr.work
 			if err := s.tryDelegations(ctx, tried); err != nil {
@@ -258,99 +274,208 @@ func (s *search) optimise(ctx context.Context, tried map[string]bool, top bool) 
 	return best, nil
 }
 
-// prove returns a bound on the plans whose rooms use only the allowed
-// rounds (allowed[o] is a bit set over o's delegation rounds; nil allows
-// all). It optimises the prices, then removes every round whose value in
-// the relaxation proves it cannot beat the best plan, and branches on the
-// organisation whose choice is the closest call, one child per round,
-// depth first. When time runs out it returns what it has proven so far.
-func (s *search) prove(ctx context.Context, allowed []uint64, tried map[string]bool, depth int) (int64, error) {
-	pr, lg := s.pr, s.lg
-	lg.allowed = allowed
+// branch is one child of a node of the branch and bound: a decision and
+// how to take it back.
+type branch struct{ apply, undo func() }
+
+// prove returns a bound on the plans that obey the decisions taken so far
+// (in s.lg). It optimises the prices; removes every room round whose
+// value in the relaxation proves it cannot beat the best plan; then
+// branches, depth first, on the first of: the organisation whose room's
+// round is the closest call; a session with a minimum that the relaxation
+// fills only partly (held at its minimum, or shut); an overfull session
+// (one of its members fixed into its theme in that round, or banned from
+// it). When time runs out it returns what it has proven so far.
+func (s *search) prove(ctx context.Context, tried map[uint64]bool, depth int) (int64, error) {
+	lg := s.lg
+	parentAllowed := lg.allowed
+	defer func() { lg.allowed = parentAllowed }()
 	bound, err := s.optimise(ctx, tried, depth == 0)
-	if err != nil || bound <= s.bestObj || ctx.Err() != nil || lg.nOpt < 2 {
+	if err != nil || bound <= s.bestObj || ctx.Err() != nil {
 		return bound, err
 	}
-	// Evaluate at the best prices to read the organisations' values.
+	// Evaluate at the best prices to read the relaxation's choices.
 	L, margin := lg.eval()
-	allowed = slices.Clone(allowed)
+	if math.IsInf(L, -1) {
+		return math.MinInt64, nil
+	}
+	// The choices at the best prices may be a plan, or close to one.
+	if err := s.tryDelegations(ctx, tried); err != nil {
+		return bound, err
+	}
+	if bound <= s.bestObj {
+		return bound, nil
+	}
+	children, pruned := s.roomBranches(L, margin)
+	if pruned {
+		return s.bestObj, nil
+	}
+	if children == nil {
+		children = s.sessionBranches()
+	}
+	if children == nil {
+		return bound, nil // nothing left to branch on: the bound stands
+	}
+	saved := lg.save(nil)
+	result := int64(math.MinInt64)
+	for _, ch := range children {
+		if ctx.Err() != nil {
+			lg.restore(saved)
+			return bound, nil // the unexplored children keep this node's bound
+		}
+		ch.apply()
+		lg.restore(saved)
+		b, err := s.prove(ctx, tried, depth+1)
+		ch.undo()
+		if err != nil || ctx.Err() != nil {
+			lg.restore(saved)
+			return bound, err
+		}
+		result = max(result, b)
+	}
+	lg.restore(saved)
+	return min(bound, max(result, s.bestObj)), nil
+}
+
+// roomBranches rules out the room rounds the relaxation's values condemn
+// (lg.allowed becomes the node's own copy) and returns one child per
+// remaining round of the organisation whose choice is the closest call, or
+// nil when every room is decided. pruned reports an organisation left
+// without any round: no plan of the node beats the best one.
+func (s *search) roomBranches(L, margin float64) (children []branch, pruned bool) {
+	pr, lg := s.pr, s.lg
+	if lg.nOpt < 2 {
+		return nil, false
+	}
+	allowed := slices.Clone(lg.allowed)
 	if allowed == nil {
 		allowed = make([]uint64, pr.nO)
 		for i := range allowed {
 			allowed[i] = allRounds(lg.nOpt)
 		}
 	}
+	lg.allowed = allowed
 	branchOrg, closest := -1, math.Inf(1)
 	for o := range pr.nO {
 		if !pr.oDeleg[o] {
 			continue
 		}
-		vals := lg.orgValue[o*lg.nOpt : (o+1)*lg.nOpt]
+		value := func(k int) float64 { return lg.orgValue[o*lg.nOpt+k] + lg.orgHostValue[o*lg.nOpt+k] }
 		top := math.Inf(-1)
-		for k, v := range vals {
+		for k := range lg.nOpt {
 			if allowed[o]&(1<<k) != 0 {
-				top = max(top, v+lg.orgHostValue[o*lg.nOpt+k])
+				top = max(top, value(k))
 			}
 		}
-		for k, v := range vals {
-			if allowed[o]&(1<<k) == 0 {
-				continue
-			}
+		for k := range lg.nOpt {
 			// With o forced to round k the bound at these prices is L less
 			// what o gives up.
-			if math.Floor(L-top+v+lg.orgHostValue[o*lg.nOpt+k]+margin) <= float64(s.bestObj) {
+			if allowed[o]&(1<<k) != 0 && math.Floor(L-top+value(k)+margin) <= float64(s.bestObj) {
 				allowed[o] &^= 1 << k
 			}
 		}
+		if allowed[o] == 0 {
+			return nil, true
+		}
 		if bits.OnesCount64(allowed[o]) >= 2 {
 			second := math.Inf(-1)
-			for k, v := range vals {
-				if allowed[o]&(1<<k) != 0 && v+lg.orgHostValue[o*lg.nOpt+k] < top {
-					second = max(second, v+lg.orgHostValue[o*lg.nOpt+k])
+			for k := range lg.nOpt {
+				if allowed[o]&(1<<k) != 0 && value(k) < top {
+					second = max(second, value(k))
 				}
 			}
 			if d := top - second; d < closest {
 				branchOrg, closest = o, d
 			}
 		}
-		if allowed[o] == 0 {
-			return s.bestObj, nil // no round of o can beat the plan
-		}
 	}
 	if branchOrg < 0 {
-		// Every room's round is decided; nothing to branch on.
-		lg.allowed = allowed
-		b, err := s.optimise(ctx, tried, false)
-		return min(b, bound), err
+		return nil, false
 	}
-	saved := lg.save(nil)
-	result := int64(math.MinInt64)
+	o, was := branchOrg, allowed[branchOrg]
 	for k := range lg.nOpt {
-		if allowed[branchOrg]&(1<<k) == 0 {
+		if was&(1<<k) != 0 {
+			children = append(children, branch{
+				apply: func() { lg.allowed[o] = 1 << k },
+				undo:  func() { lg.allowed[o] = was },
+			})
+		}
+	}
+	return children, false
+}
+
+// sessionBranches picks a session the relaxation fills against a rule:
+// partly, below a minimum (children: held at the minimum, shut); beyond
+// its seats, or with more colleagues of one organisation than their price
+// pays for (children: the least-valued free member concerned fixed into
+// the session's theme in that round, or banned from it).
+func (s *search) sessionBranches() []branch {
+	pr, lg := s.pr, s.lg
+	for sid := range pr.nS {
+		n := int(lg.count[sid])
+		if lg.sessRule[sid] != ruleFree || n == 0 || n >= pr.sMin[sid] {
 			continue
 		}
-		if ctx.Err() != nil {
-			return bound, nil // the unexplored children keep this node's bound
+		held := branch{
+			apply: func() { lg.sessRule[sid] = ruleHeld },
+			undo:  func() { lg.sessRule[sid], lg.mu[sid] = ruleFree, 0 },
 		}
-		child := slices.Clone(allowed)
-		child[branchOrg] = 1 << k
-		lg.restore(saved)
-		b, err := s.prove(ctx, child, tried, depth+1)
-		if err != nil {
-			return bound, err
+		shut := branch{
+			apply: func() { lg.sessRule[sid] = ruleShut },
+			undo:  func() { lg.sessRule[sid] = ruleFree },
 		}
-		if ctx.Err() != nil {
-			return bound, nil
+		if 2*n >= pr.sMin[sid] {
+			return []branch{held, shut}
 		}
-		result = max(result, b)
+		return []branch{shut, held}
 	}
-	return min(bound, max(result, s.bestObj)), nil
+	worst, over := -1, 0
+	for sid := range pr.nS {
+		if d := int(lg.count[sid]) - pr.sCap[sid]; d > over {
+			worst, over = sid, d
+		}
+	}
+	org := -1 // branch among this organisation's members only
+	if worst < 0 && lg.useSigma {
+		// No overfull session: one where an organisation sends more
+		// colleagues than the colleague price pays for.
+		for i, c := range lg.countOS {
+			if lg.chosen[i/pr.nS] && int(c) > int(lg.nStar[i]) && int(c)-int(lg.nStar[i]) > over {
+				worst, over, org = i%pr.nS, int(c)-int(lg.nStar[i]), i/pr.nS/lg.nOpt
+			}
+		}
+	}
+	if worst < 0 {
+		return nil
+	}
+	r, t := pr.sRound[worst], pr.sTheme[worst]
+	who, least := -1, int64(math.MaxInt64)
+	for p := range pr.nP {
+		key := p*pr.nR + r
+		if lg.asg[key] != worst || pr.pin(p, r) >= 0 || (org >= 0 && pr.pOrg[p] != org) {
+			continue
+		}
+		if _, fixed := lg.fix[key]; fixed {
+			continue
+		}
+		if v := pr.value(p, worst); v < least {
+			who, least = p, v
+		}
+	}
+	if who < 0 {
+		return nil
+	}
+	key := who*pr.nR + r
+	return []branch{
+		{apply: func() { lg.fix[key] = t }, undo: func() { delete(lg.fix, key) }},
+		{apply: func() { lg.ban[key*pr.nT+t] = true }, undo: func() { delete(lg.ban, key*pr.nT+t) }},
+	}
 }
 
 // tryDelegations starts a descent from the rooms that are best by the
 // relaxation's value of each organisation's choice, within the hosts'
 // limits, when they differ from the rooms tried before.
-func (s *search) tryDelegations(ctx context.Context, tried map[string]bool) error {
+func (s *search) tryDelegations(ctx context.Context, tried map[uint64]bool) error {
 	pr, lg := s.pr, s.lg
 	st := pr.newState()
 	worth := func(o, k int) int64 {
@@ -374,7 +499,7 @@ func (s *search) tryDelegations(ctx context.Context, tried map[string]bool) erro
 			}
 		}
 	}
-	key := fmt.Sprint(st.deleg, st.asg)
+	key := st.hash()
 	if tried[key] {
 		return nil
 	}
