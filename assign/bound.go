@@ -2,6 +2,7 @@ package assign
 
 import (
 	"math"
+	"sync"
 )
 
 // lagrange holds the multipliers of the Lagrangian relaxation that proves
@@ -54,9 +55,7 @@ type lagrange struct {
 	dir, grad []float64 // the step's direction and subgradient
 	deflect   float64   // deflection factor gamma of step
 
-	cand [][]cand // scratch: per round, best sessions of distinct themes
-	pick []int    // scratch: chosen sessions of one participant
-	best []int
+	workers []*worker
 }
 
 // Rules of a session in the branch and bound.
@@ -91,7 +90,6 @@ func newLagrange(pr *problem) *lagrange {
 	lg.count = make([]int32, pr.nS)
 	lg.orgRound = make([]int, pr.nO)
 	lg.orgHost = make([]int, pr.nO)
-	lg.cand = make([][]cand, pr.nR)
 	lg.deflect = 1.5
 	lg.sessRule = make([]int8, pr.nS)
 	lg.mu = make([]float64, pr.nS)
@@ -102,20 +100,45 @@ func newLagrange(pr *problem) *lagrange {
 	return lg
 }
 
+// worker holds what one goroutine of eval needs of its own: scratch
+// space and the counts and sums of its organisations, added up in worker
+// order afterwards so that the result depends on the number of workers
+// only, not on scheduling.
+type worker struct {
+	cand       [][]cand // per round, best sessions of distinct themes
+	pick, best []int    // one participant's chosen sessions
+	cur, taken []int    // search's current choice and its themes
+	rounds     []int
+	count      []int32 // per session
+	useHR      []int32 // per host*nR + round
+	total, abs float64
+	infeasible bool
+}
+
+func (lg *lagrange) setWorkers(n int) {
+	pr := lg.pr
+	n = max(1, min(n, pr.nO))
+	lg.workers = make([]*worker, n)
+	for i := range lg.workers {
+		lg.workers[i] = &worker{cand: make([][]cand, pr.nR), count: make([]int32, pr.nS), useHR: make([]int32, pr.nH*pr.nR)}
+	}
+}
+
 // eval returns the dual function at the current multipliers, an upper
 // bound on every plan's objective (up to the float error it also returns),
-// and fills the counts the subgradient is made of.
+// and fills the counts the subgradient is made of. The organisations are
+// shared among the workers in contiguous blocks.
 func (lg *lagrange) eval() (value, errMargin float64) {
 	pr := lg.pr
-	clear(lg.count)
+	if lg.workers == nil {
+		lg.setWorkers(1)
+	}
 	if lg.useSigma {
 		clear(lg.countOS)
 	}
-	clear(lg.useHR)
 	clear(lg.chosen)
 	var total, abs float64
 	add := func(x float64) { total += x; abs += math.Abs(x) }
-
 	for s := range pr.nS {
 		add(float64(pr.sCap[s]) * lg.pi[s])
 		if lg.sessRule[s] == ruleHeld {
@@ -125,55 +148,95 @@ func (lg *lagrange) eval() (value, errMargin float64) {
 	for _, e := range lg.eta {
 		add(e)
 	}
-	U := float64(pr.w.Unplaced)
-	for o := range pr.nO {
-		lg.orgRound[o], lg.orgHost[o] = -1, -1
-		rooms := pr.oDeleg[o] && len(pr.delegRounds) > 0
-		bestVal, bestK, bestH := math.Inf(-1), -1, -1
-		for k := range lg.nOpt {
-			lg.orgValue[o*lg.nOpt+k] = math.Inf(-1)
-			d, h, hv := -1, -1, 0.0
-			if rooms {
-				d = pr.delegRounds[k]
-				if !pr.delegRoundOK(o, d) || (lg.allowed != nil && lg.allowed[o]&(1<<k) == 0) {
-					continue
-				}
-				h, hv = lg.bestHost(o, d)
-				if h < 0 {
-					continue
-				}
-			} else if k > 0 {
-				break
-			}
-			opt := o*lg.nOpt + k
-			lg.prices(opt)
-			v := hv + lg.colleagueTerm(o, opt)
-			for _, p := range pr.oMembers[o] {
-				v += lg.participant(p, d, opt, false) - U*float64(pr.wanted(p, d))
-			}
-			lg.orgValue[opt], lg.orgHostValue[opt] = v-hv, hv
-			if v > bestVal {
-				bestVal, bestK, bestH = v, k, h
-			}
+	n := len(lg.workers)
+	run := func(i int) {
+		w := lg.workers[i]
+		clear(w.count)
+		clear(w.useHR)
+		w.total, w.abs, w.infeasible = 0, 0, false
+		for o := pr.nO * i / n; o < pr.nO*(i+1)/n && !w.infeasible; o++ {
+			lg.evalOrg(o, w)
 		}
-		if bestK < 0 {
+	}
+	if n == 1 {
+		run(0)
+	} else {
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { run(i) })
+		}
+		wg.Wait()
+	}
+	clear(lg.count)
+	clear(lg.useHR)
+	for _, w := range lg.workers {
+		if w.infeasible {
 			// No choice works under the branch's decisions (the event
 			// itself was checked before solving): nothing to bound.
 			return math.Inf(-1), 0
 		}
-		add(bestVal)
-		lg.chosen[o*lg.nOpt+bestK] = true
-		d := -1
-		if rooms {
-			d = pr.delegRounds[bestK]
-			lg.orgRound[o], lg.orgHost[o] = d, bestH
-			lg.useHR[bestH*pr.nR+d]++
+		total += w.total
+		abs += w.abs
+		for s, c := range w.count {
+			lg.count[s] += c
 		}
-		for _, p := range pr.oMembers[o] {
-			lg.participant(p, d, o*lg.nOpt+bestK, true)
+		for i, c := range w.useHR {
+			lg.useHR[i] += c
 		}
 	}
 	return total, 1e-9*abs + 1e-6
+}
+
+// evalOrg adds organisation o's own problem to w: the best choice of its
+// room's round (and host), with each member's best sessions under it.
+func (lg *lagrange) evalOrg(o int, w *worker) {
+	pr := lg.pr
+	U := float64(pr.w.Unplaced)
+	lg.orgRound[o], lg.orgHost[o] = -1, -1
+	rooms := pr.oDeleg[o] && len(pr.delegRounds) > 0
+	bestVal, bestK, bestH := math.Inf(-1), -1, -1
+	for k := range lg.nOpt {
+		lg.orgValue[o*lg.nOpt+k] = math.Inf(-1)
+		d, h, hv := -1, -1, 0.0
+		if rooms {
+			d = pr.delegRounds[k]
+			if !pr.delegRoundOK(o, d) || (lg.allowed != nil && lg.allowed[o]&(1<<k) == 0) {
+				continue
+			}
+			h, hv = lg.bestHost(o, d)
+			if h < 0 {
+				continue
+			}
+		} else if k > 0 {
+			break
+		}
+		opt := o*lg.nOpt + k
+		lg.prices(opt)
+		v := hv + lg.colleagueTerm(o, opt)
+		for _, p := range pr.oMembers[o] {
+			v += lg.participant(w, p, d, opt, false) - U*float64(pr.wanted(p, d))
+		}
+		lg.orgValue[opt], lg.orgHostValue[opt] = v-hv, hv
+		if v > bestVal {
+			bestVal, bestK, bestH = v, k, h
+		}
+	}
+	if bestK < 0 || math.IsInf(bestVal, -1) {
+		w.infeasible = true
+		return
+	}
+	w.total += bestVal
+	w.abs += math.Abs(bestVal)
+	lg.chosen[o*lg.nOpt+bestK] = true
+	d := -1
+	if rooms {
+		d = pr.delegRounds[bestK]
+		lg.orgRound[o], lg.orgHost[o] = d, bestH
+		w.useHR[bestH*pr.nR+d]++
+	}
+	for _, p := range pr.oMembers[o] {
+		lg.participant(w, p, d, o*lg.nOpt+bestK, true)
+	}
 }
 
 // prices finds, for the organisation's choice opt, the cheapest session
@@ -293,27 +356,29 @@ func (lg *lagrange) colleagues(sigma float64, limit int) int {
 // at most p.sessions, pins kept, maximising the sum of reduced values
 // value - pi - sigma. The chosen sessions are counted per session when
 // sessions is set, per (organisation choice, session) otherwise.
-func (lg *lagrange) participant(p, d, opt int, sessions bool) float64 {
+func (lg *lagrange) participant(w *worker, p, d, opt int, sessions bool) float64 {
 	pr := lg.pr
 	free := pr.free(p, d)
-	lg.pick = lg.pick[:0]
+	w.pick = w.pick[:0]
+	w.taken = w.taken[:0] // themes of pins and fixes
 	var forced float64
-	var pinnedThemes []int
 	slots := pr.pMax[p]
 	for r := range pr.nR {
 		s := pr.pin(p, r)
-		if t, ok := lg.fix[p*pr.nR+r]; ok && s < 0 && len(lg.fix) > 0 {
-			if free&(1<<r) == 0 {
-				return math.Inf(-1) // fixed into a round this choice takes
-			}
-			if s = int(lg.cheapest[(opt*pr.nR+r)*pr.nT+t]); s < 0 {
-				return math.Inf(-1) // every session of the theme is shut
+		if len(lg.fix) > 0 && s < 0 {
+			if t, ok := lg.fix[p*pr.nR+r]; ok {
+				if free&(1<<r) == 0 {
+					return math.Inf(-1) // fixed into a round this choice takes
+				}
+				if s = int(lg.cheapest[(opt*pr.nR+r)*pr.nT+t]); s < 0 {
+					return math.Inf(-1) // every session of the theme is shut
+				}
 			}
 		}
 		if s >= 0 && free&(1<<r) != 0 {
 			forced += lg.reduced(p, opt, s)
-			pinnedThemes = append(pinnedThemes, pr.sTheme[s])
-			lg.pick = append(lg.pick, s)
+			w.taken = append(w.taken, pr.sTheme[s])
+			w.pick = append(w.pick, s)
 			free &^= 1 << r
 			slots--
 		}
@@ -321,29 +386,25 @@ func (lg *lagrange) participant(p, d, opt int, sessions bool) float64 {
 	if slots < 0 {
 		return math.Inf(-1)
 	}
-	var rounds []int
+	w.rounds = w.rounds[:0]
 	if slots > 0 {
 		for r := range pr.nR {
-			if free&(1<<r) == 0 {
-				continue
-			}
-			c := lg.topThemes(p, opt, r, min(slots, pr.nR), pinnedThemes)
-			if len(c) > 0 {
-				rounds = append(rounds, r)
+			if free&(1<<r) != 0 && lg.topThemes(w, p, opt, r, min(slots, pr.nR)) > 0 {
+				w.rounds = append(w.rounds, r)
 			}
 		}
 	}
-	npin := len(lg.pick)
-	val := forced + lg.search(rounds, slots)
-	lg.pick = append(lg.pick[:npin], lg.best...)
+	npin := len(w.pick)
+	val := forced + lg.search(w, slots)
+	w.pick = append(w.pick[:npin], w.best...)
 	if sessions {
 		for r := range pr.nR {
 			lg.asg[p*pr.nR+r] = -1
 		}
 	}
-	for _, s := range lg.pick {
+	for _, s := range w.pick {
 		if sessions {
-			lg.count[s]++
+			w.count[s]++
 			lg.asg[p*pr.nR+pr.sRound[s]] = s
 		} else if lg.useSigma {
 			lg.countOS[opt*pr.nS+s]++
@@ -360,13 +421,13 @@ func (lg *lagrange) reduced(p, opt, s int) float64 {
 	return rv
 }
 
-// topThemes keeps in lg.cand[r] the k best sessions of round r for p with
-// positive reduced value and distinct themes, best first. An optimal
-// choice over rounds never needs more than k of them in a round: at most
-// k-1 other picks can block themes.
-func (lg *lagrange) topThemes(p, opt, r, k int, blocked []int) []cand {
+// topThemes keeps in w.cand[r] the k best sessions of round r for p with
+// positive reduced value and distinct themes not in w.taken, best first,
+// and returns how many. An optimal choice over rounds never needs more
+// than k of them in a round: at most k-1 other picks can block themes.
+func (lg *lagrange) topThemes(w *worker, p, opt, r, k int) int {
 	pr := lg.pr
-	c := lg.cand[r][:0]
+	c := w.cand[r][:0]
 	base := opt*pr.nR*pr.nT + r*pr.nT
 	U := float64(pr.w.Unplaced)
 	for _, ts := range pr.roundThemes[r] {
@@ -376,10 +437,7 @@ func (lg *lagrange) topThemes(p, opt, r, k int, blocked []int) []cand {
 			continue
 		}
 		rv := float64(v) + U - lg.cheapestPrice[base+t]
-		if rv <= 0 || containsInt(blocked, t) {
-			continue
-		}
-		if len(c) == k && rv <= c[k-1].rv {
+		if rv <= 0 || (len(c) == k && rv <= c[k-1].rv) || containsInt(w.taken, t) {
 			continue
 		}
 		i := len(c)
@@ -394,14 +452,16 @@ func (lg *lagrange) topThemes(p, opt, r, k int, blocked []int) []cand {
 		}
 		c[i] = cand{rv, int(lg.cheapest[base+t])}
 	}
-	lg.cand[r] = c
-	return c
+	w.cand[r] = c
+	return len(c)
 }
 
-// search finds the best choice of at most one candidate per round, themes
-// distinct, at most slots picks; lg.best receives the sessions.
-func (lg *lagrange) search(rounds []int, slots int) float64 {
-	lg.best = lg.best[:0]
+// search finds the best choice of at most one candidate per round of
+// w.rounds, themes distinct, at most slots picks; w.best receives the
+// sessions.
+func (lg *lagrange) search(w *worker, slots int) float64 {
+	w.best = w.best[:0]
+	rounds := w.rounds
 	if len(rounds) == 0 || slots <= 0 {
 		return 0
 	}
@@ -410,55 +470,56 @@ func (lg *lagrange) search(rounds []int, slots int) float64 {
 		ok := true
 		var v float64
 		for i, r := range rounds {
-			t := lg.pr.sTheme[lg.cand[r][0].s]
+			t := lg.pr.sTheme[w.cand[r][0].s]
 			for _, q := range rounds[:i] {
-				if lg.pr.sTheme[lg.cand[q][0].s] == t {
+				if lg.pr.sTheme[w.cand[q][0].s] == t {
 					ok = false
 				}
 			}
-			v += lg.cand[r][0].rv
+			v += w.cand[r][0].rv
 		}
 		if ok {
 			for _, r := range rounds {
-				lg.best = append(lg.best, lg.cand[r][0].s)
+				w.best = append(w.best, w.cand[r][0].s)
 			}
 			return v
 		}
 	}
+	w.cur = w.cur[:0]
 	bestV := -1.0
-	cur := make([]int, 0, len(rounds))
-	var themes []int
-	var dfs func(i, left int, v float64)
-	dfs = func(i, left int, v float64) {
-		if i == len(rounds) || left == 0 {
-			if v > bestV {
-				bestV = v
-				lg.best = append(lg.best[:0], cur...)
-			}
-			return
-		}
-		// Bound: the best of each remaining round.
-		ub := v
-		for _, r := range rounds[i:] {
-			ub += lg.cand[r][0].rv
-		}
-		if ub <= bestV {
-			return
-		}
-		for _, c := range lg.cand[rounds[i]] {
-			t := lg.pr.sTheme[c.s]
-			if containsInt(themes, t) {
-				continue
-			}
-			cur = append(cur, c.s)
-			themes = append(themes, t)
-			dfs(i+1, left-1, v+c.rv)
-			cur, themes = cur[:len(cur)-1], themes[:len(themes)-1]
-		}
-		dfs(i+1, left, v)
-	}
-	dfs(0, slots, 0)
+	lg.dfs(w, 0, slots, 0, &bestV)
 	return bestV
+}
+
+// dfs tries, for round w.rounds[i] on, each candidate whose theme is free,
+// or none, pruning with the sum of the best of each remaining round.
+func (lg *lagrange) dfs(w *worker, i, left int, v float64, bestV *float64) {
+	rounds := w.rounds
+	if i == len(rounds) || left == 0 {
+		if v > *bestV {
+			*bestV = v
+			w.best = append(w.best[:0], w.cur...)
+		}
+		return
+	}
+	ub := v
+	for _, r := range rounds[i:] {
+		ub += w.cand[r][0].rv
+	}
+	if ub <= *bestV {
+		return
+	}
+	for _, c := range w.cand[rounds[i]] {
+		t := lg.pr.sTheme[c.s]
+		if containsInt(w.taken, t) {
+			continue
+		}
+		w.cur = append(w.cur, c.s)
+		w.taken = append(w.taken, t)
+		lg.dfs(w, i+1, left-1, v+c.rv, bestV)
+		w.cur, w.taken = w.cur[:len(w.cur)-1], w.taken[:len(w.taken)-1]
+	}
+	lg.dfs(w, i+1, left, v, bestV)
 }
 
 // step moves the multipliers against a deflected subgradient

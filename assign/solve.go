@@ -32,8 +32,10 @@ type Options struct {
 	// Seed drives every random choice of the search. Same event, seed and
 	// Workers give the same plan.
 	Seed uint64
-	// Workers is the number of goroutines of the search; 0 or 1 runs it on
-	// the caller's goroutine.
+	// Workers is the number of goroutines that evaluate the relaxation,
+	// each on its own block of organisations; 0 or 1 runs it on the
+	// caller's goroutine. Plans are reproducible for a given seed and
+	// number of workers.
 	Workers int
 	// OnImprove, when set, is called on the solving goroutine each time the
 	// plan or the bound improves.
@@ -143,6 +145,7 @@ func (s *search) run(ctx context.Context) error {
 		return &SetupError{Problems: []string{pr.noPlanReason()}}
 	}
 	s.lg = newLagrange(pr)
+	s.lg.setWorkers(s.opts.Workers)
 	s.lg.initPrices()
 	pr.shut = s.lg.sessRule
 	return s.improve(ctx)
