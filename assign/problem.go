@@ -14,7 +14,7 @@ import (
 const maxRounds = 64
 
 // forbidden marks a session a participant may not take (onlyRanked).
-const forbidden = math.MinInt32
+const forbidden = math.MinInt64
 
 // problem is a normalized event compiled to dense indices: every id is
 // replaced by its position, so the search touches slices, never maps.
@@ -49,7 +49,7 @@ type problem struct {
 	pMax     []int    // p.sessions (or nR when absent)
 	pAttends []bool   // busy in their organisation's delegation room
 	pPin     [][]int  // per participant: per round the pinned session or -1; nil when none
-	pValue   [][]int32
+	pValue   [][]int64
 	// pValue[p][t] is rank + competence weight of theme t for p, or
 	// forbidden.
 
@@ -150,8 +150,8 @@ func compile(ev *model.Event) (*problem, error) {
 	}
 	pr.pOrg, pr.pAvail = make([]int, pr.nP), make([]uint64, pr.nP)
 	pr.pMax, pr.pAttends = make([]int, pr.nP), make([]bool, pr.nP)
-	pr.pPin, pr.pValue = make([][]int, pr.nP), make([][]int32, pr.nP)
-	values := make([]int32, pr.nP*pr.nT) // one allocation for all rows
+	pr.pPin, pr.pValue = make([][]int, pr.nP), make([][]int64, pr.nP)
+	values := make([]int64, pr.nP*pr.nT) // one allocation for all rows
 	for i, p := range ev.Participants {
 		o := org[p.Organisation]
 		pr.pOrg[i] = o
@@ -178,14 +178,14 @@ func compile(ev *model.Event) (*problem, error) {
 			if ev.Rules.OnlyRanked && len(p.Preferences) > 0 {
 				v = forbidden
 			}
-			row[t] = int32(v)
+			row[t] = int64(v)
 		}
 		for k, t := range p.Preferences {
 			ti := theme[t]
 			if k < len(pr.w.Rank) {
-				row[ti] = int32(pr.w.Rank[k])
+				row[ti] = int64(pr.w.Rank[k])
 			} else {
-				row[ti] = int32(pr.w.Unranked)
+				row[ti] = int64(pr.w.Unranked)
 			}
 		}
 		for t := range row {
@@ -194,7 +194,7 @@ func compile(ev *model.Event) (*problem, error) {
 			}
 			for _, c := range p.Competences {
 				if themeComp[t][c] {
-					row[t] += int32(pr.w.Competence)
+					row[t] += int64(pr.w.Competence)
 					break
 				}
 			}

@@ -1,0 +1,130 @@
+package assign
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/roundtable-go/roundtable/model"
+)
+
+// fairWeights returns weights under which the plain objective orders plans
+// lexicographically: first fewer missing sessions (unplaced), then fewer
+// assignments to a theme the participant did not rank, then fewer to
+// their last ranked theme, and so on towards the first choice, for as many
+// of these levels as integer costs allow exactly (at least one); then the
+// plain objective of ev. Each level's weight exceeds everything the lower
+// levels and the plain objective together can change.
+//
+// It returns the weights and how many rank levels are ordered this way.
+func fairWeights(ev *model.Event) (model.Weights, int) {
+	w := ev.Weights
+	// N bounds the number of assignments, D how much the plain objective
+	// (without unplaced) can differ between two plans.
+	var n int64
+	for _, p := range ev.Participants {
+		k := int64(len(ev.Rounds))
+		if p.Sessions != nil {
+			k = min(k, int64(*p.Sessions))
+		}
+		n += k
+	}
+	top := int64(w.Unranked)
+	for _, r := range w.Rank {
+		top = max(top, int64(r))
+	}
+	top += int64(w.Competence)
+	orgSize := map[string]int64{}
+	for _, p := range ev.Participants {
+		orgSize[p.Organisation]++
+	}
+	var pairs int64
+	for _, k := range orgSize {
+		pairs += k * (k - 1) / 2
+	}
+	d := n*top + int64(w.SamePair)*pairs*int64(len(ev.Rounds)) + int64(w.Affinity)*int64(len(ev.Organisations)) +
+		int64(w.RepeatPair)*int64(len(ev.Participants))*int64(len(ev.Participants))
+	// The largest value of an assignment times the arcs of a round's flow
+	// must stay below the solver's 2^60 limit on costs.
+	arcs := int64(len(ev.Participants))*int64(len(ev.Themes))*int64(len(ev.Rounds)) +
+		int64(len(ev.Organisations))*int64(len(ev.Themes)) + int64(len(ev.Sessions)) + 64
+	fairCostLimit := int64(1<<57) / arcs
+	// Levels from the worst: not ranked (index len(Rank)), then Rank[K-1]
+	// ... Rank[1]; the first choice never pays.
+	levels := len(w.Rank) // not ranked plus ranks K-1 .. 1
+	c := make([]int64, 0, levels)
+	step := d + 1
+	for len(c) < levels {
+		if step > fairCostLimit/(n+1) { // the unplaced weight still has to fit above
+			break
+		}
+		c = append(c, step)
+		step *= n + 1
+	}
+	if len(c) == 0 {
+		c = append(c, d+1) // at least "not ranked" is ordered first
+	}
+	// c[0] is the lowest ordered level; the worst level gets the largest.
+	penalty := make([]int64, len(w.Rank)+1) // by rank position; last: not ranked
+	for i := range c {
+		penalty[len(w.Rank)-i] = c[len(c)-1-i]
+	}
+	biggest := c[len(c)-1]
+	// Values stay non-negative: what a level saves against the worst.
+	fw := w
+	fw.Rank = make([]int, len(w.Rank))
+	for k, r := range w.Rank {
+		fw.Rank[k] = int(int64(r) + biggest - penalty[k])
+	}
+	fw.Unranked = int(int64(w.Unranked) + biggest - penalty[len(w.Rank)])
+	fw.Unplaced = int(biggest*(n+1) + int64(w.Unplaced))
+	return fw, len(c)
+}
+
+// solveFair is Solve in the fair mode: the search runs on the fair
+// weights; then the relaxation of the plain objective proves a bound on it,
+// with the fair plan as the plan to beat, and no plan search (a plan that
+// scores more by the plain objective is not wanted).
+func solveFair(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, error) {
+	norm := ev.Normalized()
+	fair := norm.Clone()
+	fair.Weights, _ = fairWeights(norm)
+	prFair, err := compile(fair)
+	if err != nil {
+		return nil, err
+	}
+	limit := opts.TimeLimit
+	if limit <= 0 {
+		limit = DefaultTimeLimit
+	}
+	start := time.Now()
+	fctx, cancel := context.WithTimeout(ctx, limit*7/10)
+	defer cancel()
+	fopts := opts
+	fopts.OnImprove = nil
+	fopts.WorkLimit = opts.WorkLimit * 7 / 10
+	s := &search{pr: prFair, opts: fopts, start: start, stop: cancel}
+	if err := s.run(fctx); err != nil {
+		return nil, err
+	}
+
+	pr, err := compile(norm)
+	if err != nil {
+		return nil, err
+	}
+	bctx, bcancel := context.WithTimeout(ctx, max(0, limit-time.Since(start)))
+	defer bcancel()
+	b := &search{pr: pr, opts: opts, start: start, stop: bcancel, boundOnly: true}
+	b.opts.WorkLimit = opts.WorkLimit - opts.WorkLimit*7/10
+	b.best, b.bestObj, b.bound = s.best, pr.evaluate(s.best), math.MaxInt64
+	b.report()
+	b.lg = newLagrange(pr)
+	b.lg.setWorkers(opts.Workers)
+	b.lg.initPrices()
+	bound, err := b.optimise(bctx, map[uint64]bool{}, true)
+	if err != nil {
+		return nil, err
+	}
+	b.setBound(bound)
+	return pr.plan(b.best, b.bestObj, b.bound)
+}

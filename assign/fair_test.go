@@ -1,0 +1,121 @@
+package assign
+
+import (
+	"testing"
+	"time"
+
+	"github.com/roundtable-go/roundtable/assign/internal/randevent"
+	"github.com/roundtable-go/roundtable/model"
+)
+
+// levels counts a plan's assignments by rank position (last: not ranked)
+// and its missing sessions.
+func levels(ev *model.Event, plan *model.Plan) (byRank []int, missing int) {
+	ev = ev.Normalized()
+	theme := map[string]string{}
+	for _, s := range ev.Sessions {
+		theme[s.ID] = s.Theme
+	}
+	prefs := map[string][]string{}
+	for _, p := range ev.Participants {
+		prefs[p.ID] = p.Preferences
+	}
+	byRank = make([]int, len(ev.Weights.Rank)+1)
+	for _, a := range plan.Assignments {
+		k := len(ev.Weights.Rank)
+		for i, t := range prefs[a.Participant] {
+			if t == theme[a.Session] && i < k {
+				k = i
+			}
+		}
+		byRank[k]++
+	}
+	for _, u := range plan.Unplaced {
+		missing += u.Missing
+	}
+	return byRank, missing
+}
+
+// worse reports whether a is lexicographically worse than b over the
+// first ordered levels: more missing sessions, or as many and more in the
+// worst rank level, and so on for ordered rank levels.
+func worse(aRank []int, aMiss int, bRank []int, bMiss int, ordered int) bool {
+	if aMiss != bMiss {
+		return aMiss > bMiss
+	}
+	for k := len(aRank) - 1; k >= len(aRank)-ordered; k-- {
+		if aRank[k] != bRank[k] {
+			return aRank[k] > bRank[k]
+		}
+	}
+	return false
+}
+
+// The fair plan of the knowledge day is never worse than the plain one on
+// the levels the fair order ranks first, its bound is a bound of the plain objective, and it is a
+// valid plan.
+func TestSolveFairKennisdag(t *testing.T) {
+	ev := load(t, "../examples/kennisdag/kennisdag.json")
+	plain := solve(t, ev, Options{TimeLimit: 5 * time.Second})
+	fair := solve(t, ev, Options{TimeLimit: 5 * time.Second, Fair: true})
+	pr, pm := levels(ev, plain)
+	fr, fm := levels(ev, fair)
+	t.Logf("plain %d (bound %d): missing %d, by rank %v", plain.Objective, plain.Bound, pm, pr)
+	t.Logf("fair  %d (bound %d): missing %d, by rank %v", fair.Objective, fair.Bound, fm, fr)
+	_, ordered := fairWeights(ev.Normalized())
+	if worse(fr, fm, pr, pm, ordered) {
+		t.Errorf("the fair plan is lexicographically worse than the plain one")
+	}
+	if fair.Bound < plain.Objective {
+		t.Errorf("fair plan's bound %d below the plain plan's objective %d: not a bound of the plain objective", fair.Bound, plain.Objective)
+	}
+	if fair.Objective > plain.Bound {
+		t.Errorf("fair objective %d above the plain bound %d", fair.Objective, plain.Bound)
+	}
+}
+
+// On tiny events the fair plan is the lexicographic optimum found by
+// brute force (with the fair weights, whose optimum it is by
+// construction).
+func TestSolveFairBruteForce(t *testing.T) {
+	n := 12
+	if testing.Short() || raceEnabled {
+		n = 4
+	}
+	seed := uint64(9500)
+	for i := range n {
+		var ev *model.Event
+		cfg := tinyConfig(i)
+		cfg.RepeatPair = 0
+		for tries := 0; ; tries++ {
+			if tries == 200 {
+				t.Fatalf("case %d: no event of %d..%d candidate plans in 200 seeds", i, bruteMin, oracleBruteMax)
+			}
+			seed++
+			ev = randevent.New(seed, cfg)
+			if _, _, leaves := bruteForce(ev, false); leaves >= bruteMin && leaves <= oracleBruteMax {
+				break
+			}
+		}
+		fev := ev.Normalized().Clone()
+		fev.Weights, _ = fairWeights(ev.Normalized())
+		best, _, _ := bruteForce(fev, true)
+		plan, err := Solve(t.Context(), ev, Options{TimeLimit: 5 * time.Second, Fair: true, WorkLimit: oracleWork})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPlan(t, ev, plan)
+		got := model.Check(fev, withoutTotals(plan)).Objective
+		if got != best {
+			t.Errorf("seed %d: fair objective %d, brute-force fair optimum %d", seed, got, best)
+		}
+	}
+}
+
+// withoutTotals copies a plan without its objective, bound and breakdown,
+// for scoring it under other weights.
+func withoutTotals(p *model.Plan) *model.Plan {
+	c := *p
+	c.Objective, c.Bound, c.Breakdown, c.Status = 0, 0, model.Breakdown{}, ""
+	return &c
+}
