@@ -9,15 +9,42 @@
 //	go run ./examples/kennisdag -event my-event.json -time-limit 30s
 //	go run ./examples/kennisdag -registrations form-export.csv
 //	go run ./examples/kennisdag -format json > plan.json
+//	go run ./examples/kennisdag -explain
+//	go run ./examples/kennisdag -out plan-files
 //	go run ./examples/kennisdag -summary
 //
 // -registrations replaces the event's participants with the rows of a
 // registrations CSV (docs/FORMAT.md). -format json prints exactly the plan
 // JSON of docs/FORMAT.md on standard output and nothing else. -summary
 // prints an overview of the event (programme, hosts, demand against seats)
-// instead of solving. Input that cannot be used prints every problem found
-// on standard error and exits with status 2; so does an event for which no
-// plan exists, with the reason.
+// instead of solving.
+//
+// -explain adds, for every participant, where they are each round, why
+// they are not in the themes they ranked higher and what moving them would
+// cost, and for every session its size and mix of organisations
+// (assign.Explain): after the plan in text, in the plan's "explanations"
+// field with -format json.
+//
+// -out DIR writes the organiser's files into DIR (package model/export):
+// rosters.csv, sessions.csv, a Zoom breakout-room file and a Teams roster
+// per round, a calendar per participant when rounds have times, and
+// report.html. Warnings go to standard error as "warning: ...", then
+// "wrote N files to DIR".
+//
+// -fair puts fairness before the score: first the fewest missing sessions,
+// then the fewest people placed in a theme they did not rank, then in
+// their last ranked theme, and so on, then the score (assign.Options.Fair).
+// -seed and -workers tune the search; the same event, seed and workers
+// give the same plan when the search ends before its time limit.
+//
+// A solve that runs longer than a second shows a live line on standard
+// error (elapsed time, objective, bound, gap) when standard error is a
+// terminal; -format json keeps it quiet unless -v is given.
+//
+// Input that cannot be used prints every problem found on standard error
+// and exits with status 2; so does an event for which no plan exists, with
+// the reason, and an -out that names a file rather than a directory. A
+// failure to write the files of -out exits with status 1.
 package main
 
 import (
@@ -30,11 +57,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/roundtable-go/roundtable/assign"
 	"github.com/roundtable-go/roundtable/model"
+	"github.com/roundtable-go/roundtable/model/export"
 )
 
 // defaultEvent is kennisdag.json, written by internal/gen; regenerate it
@@ -60,9 +89,13 @@ type options struct {
 	registrations string // registrations CSV replacing the participants
 	format        string // "text" or "json"
 	summary       bool   // print the event's overview instead of solving
+	explain       bool   // add assign.Explain's explanations
+	out           string // directory for the organiser's files; "" for none
+	verbose       bool   // progress line with -format json too
 	timeLimit     time.Duration
 	seed          uint64
 	workers       int
+	fair          bool // lexicographic order of ranks instead of the sum
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -73,11 +106,15 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.registrations, "registrations", "", "registrations `FILE.csv` whose rows replace the event's participants")
 	fs.StringVar(&o.format, "format", "text", "output `format`: text (readable) or json (the plan of docs/FORMAT.md)")
 	fs.BoolVar(&o.summary, "summary", false, "print an overview of the event instead of solving it")
+	fs.BoolVar(&o.explain, "explain", false, "explain where each participant is and why, and each session's mix")
+	fs.StringVar(&o.out, "out", "", "write rosters, Zoom and Teams rooms, calendars and report.html into `DIR`")
+	fs.BoolVar(&o.verbose, "v", false, "show the progress line on a terminal with -format json too")
 	fs.DurationVar(&o.timeLimit, "time-limit", assign.DefaultTimeLimit, "stop the search after this `duration` with the best plan found")
 	fs.Uint64Var(&o.seed, "seed", 0, "`seed` of the search; the same event and seed give the same plan")
 	fs.IntVar(&o.workers, "workers", 1, "`number` of goroutines of the search")
+	fs.BoolVar(&o.fair, "fair", false, "fairness first: fewest missing sessions, then fewest people in unranked and low-ranked themes, then the score")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: kennisdag [-event FILE] [-registrations FILE.csv] [-format text|json] [-time-limit 10s] [-seed N] [-workers N] [-summary]\n\n")
+		fmt.Fprintf(fs.Output(), "usage: kennisdag [-event FILE] [-registrations FILE.csv] [-format text|json] [-explain] [-out DIR] [-time-limit 10s] [-seed N] [-workers N] [-fair] [-v] [-summary]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -94,6 +131,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.workers < 1 {
 		fmt.Fprintf(stderr, "kennisdag: -workers %d: give 1 or more\n", o.workers)
 		return o, errors.New("kennisdag: bad -workers")
+	}
+	if o.out != "" {
+		if err := checkOutDir(o.out); err != nil {
+			fmt.Fprintf(stderr, "kennisdag: -out %s: %v\n", o.out, err)
+			return o, errors.New("kennisdag: bad -out")
+		}
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "kennisdag: unexpected argument %q\n", fs.Arg(0))
@@ -128,7 +171,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// Ctrl-C stops the search; the best plan so far is still printed.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	plan, err := assign.Solve(ctx, ev, assign.Options{TimeLimit: opts.timeLimit, Seed: opts.seed, Workers: opts.workers})
+	solveOpts := assign.Options{TimeLimit: opts.timeLimit, Seed: opts.seed, Workers: opts.workers, Fair: opts.fair}
+	var line *progressLine
+	if isTerminal(stderr) && (opts.format != "json" || opts.verbose) {
+		line = startProgress(stderr)
+		solveOpts.OnImprove = line.update
+	}
+	plan, err := assign.Solve(ctx, ev, solveOpts)
+	if line != nil {
+		line.finish()
+	}
 	var setup *assign.SetupError
 	if errors.As(err, &setup) {
 		fmt.Fprintln(stderr, "kennisdag:", err)
@@ -138,16 +190,57 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kennisdag:", err)
 		return exitError
 	}
+	if opts.explain {
+		if plan.Explanations, err = assign.Explain(ev, plan); err != nil {
+			fmt.Fprintln(stderr, "kennisdag:", err)
+			return exitError
+		}
+	}
 	if opts.format == "json" {
 		err = model.EncodePlan(stdout, plan)
 	} else {
 		err = printPlan(stdout, ev.Normalized(), plan)
+		if err == nil && opts.explain {
+			err = printExplanations(stdout, ev.Normalized(), plan.Explanations)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "kennisdag:", err)
 		return exitError
 	}
+	if opts.out != "" {
+		files, warnings, err := export.WriteAll(opts.out, ev.Normalized(), plan, export.Options{})
+		for _, w := range warnings {
+			fmt.Fprintf(stderr, "warning: %v\n", w)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "kennisdag:", err)
+			return exitError
+		}
+		fmt.Fprintf(stderr, "wrote %d files to %s\n", len(files), opts.out)
+	}
 	return exitOK
+}
+
+// checkOutDir reports a -out that cannot be a directory: an existing file,
+// or a path below one.
+func checkOutDir(dir string) error {
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		switch {
+		case err == nil && fi.IsDir():
+			return nil
+		case err == nil && p == filepath.Clean(dir):
+			return errors.New("not a directory")
+		case err == nil:
+			return fmt.Errorf("%s is not a directory", p)
+		case !errors.Is(err, os.ErrNotExist):
+			return err
+		}
+		if parent := filepath.Dir(p); parent == p {
+			return nil
+		}
+	}
 }
 
 // loadEvent reads the event the options name, replaces its participants

@@ -2,14 +2,21 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"flag"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/roundtable-go/roundtable/assign"
 	"github.com/roundtable-go/roundtable/examples/kennisdag/internal/gen"
 	"github.com/roundtable-go/roundtable/model"
 )
@@ -261,5 +268,251 @@ func TestRunInputErrors(t *testing.T) {
 				t.Errorf("stderr lacks %q:\n%s", tc.want, errs)
 			}
 		})
+	}
+}
+
+// TestRunOut writes the organiser's files for the embedded event and reads
+// them back: the CSV files parse, every round has its Zoom file with
+// Zoom's header, the report is one HTML page; stdout is still exactly
+// the plan JSON.
+func TestRunOut(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, js, errs := runCmd(t, "-time-limit", "3s", "-format", "json", "-out", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	plan, err := model.DecodePlan(strings.NewReader(js))
+	if err != nil {
+		t.Fatalf("stdout is not the plan JSON: %v\n%s", err, js)
+	}
+	var again bytes.Buffer
+	if err := model.EncodePlan(&again, plan); err != nil {
+		t.Fatal(err)
+	}
+	if again.String() != js {
+		t.Errorf("stdout holds more than the plan JSON:\n%s", js)
+	}
+	ev, err := model.DecodeEvent(bytes.NewReader(defaultEvent))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev = ev.Normalized()
+
+	entries, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calendars, _ := filepath.Glob(filepath.Join(dir, "calendars", "*.ics"))
+	n := len(entries) - 1 + len(calendars) // the calendars directory is no file
+	if want := fmt.Sprintf("wrote %d files to %s\n", n, dir); !strings.HasSuffix(errs, want) {
+		t.Errorf("stderr does not end with %q:\n%s", want, errs)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(errs, "\n"), "\n")[:strings.Count(errs, "\n")-1] {
+		if !strings.HasPrefix(line, "warning: ") {
+			t.Errorf("stderr line %q is neither a warning nor the summary", line)
+		}
+	}
+
+	readCSV := func(name string) [][]string {
+		t.Helper()
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		recs, err := csv.NewReader(f).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return recs
+	}
+	if recs := readCSV("rosters.csv"); len(recs) != 1+len(ev.Participants)*len(ev.Rounds) {
+		t.Errorf("rosters.csv has %d rows, want a header and one per participant and round (%d)", len(recs), 1+len(ev.Participants)*len(ev.Rounds))
+	}
+	if recs := readCSV("sessions.csv"); len(recs) != 1+len(ev.Sessions) {
+		t.Errorf("sessions.csv has %d rows, want a header and one per session (%d)", len(recs), 1+len(ev.Sessions))
+	}
+	for _, r := range ev.Rounds {
+		recs := readCSV("zoom-" + r.ID + ".csv")
+		if !slices.Equal(recs[0], []string{"Pre-assign Room Name", "Email Address"}) {
+			t.Errorf("zoom-%s.csv header %q", r.ID, recs[0])
+		}
+		if len(recs) < 2 {
+			t.Errorf("zoom-%s.csv assigns nobody", r.ID)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "teams-"+r.ID+".md")); err != nil {
+			t.Error(err)
+		}
+	}
+	if len(calendars) == 0 {
+		t.Error("no calendars, though the rounds have times")
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(html, []byte("<html")) || !bytes.Contains(html, []byte(fmt.Sprint(plan.Objective))) {
+		t.Error("report.html is not a page with the plan's objective")
+	}
+}
+
+// TestRunOutBad gives -out a file: nothing is solved, the exit status is
+// 2 and stderr says why; a directory whose files cannot be written exits
+// with 1.
+func TestRunOutBad(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "plan.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{file, filepath.Join(file, "sub")} {
+		code, out, errs := runCmd(t, "-out", dir)
+		if code != exitInput {
+			t.Errorf("-out %s: exit %d, want %d", dir, code, exitInput)
+		}
+		if out != "" || !strings.Contains(errs, "-out "+dir) || !strings.Contains(errs, "not a directory") {
+			t.Errorf("-out %s: stdout %q, stderr %q", dir, out, errs)
+		}
+	}
+	// A directory where rosters.csv cannot be written (it is a directory):
+	// the plan is solved, the export fails, exit 1.
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "rosters.csv"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, "-time-limit", "1s", "-out", dir)
+	if code != exitError || !strings.Contains(errs, "kennisdag: export:") || !strings.Contains(out, "Score ") {
+		t.Errorf("unwritable -out: exit %d, stderr %q; want %d, the plan printed and the export error", code, errs, exitError)
+	}
+}
+
+// TestRunExplain checks -explain: in JSON every participant and session
+// has its explanation, in text they follow the plan.
+func TestRunExplain(t *testing.T) {
+	code, js, errs := runCmd(t, "-time-limit", "3s", "-format", "json", "-explain")
+	if code != exitOK || errs != "" {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	plan, err := model.DecodePlan(strings.NewReader(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := model.DecodeEvent(bytes.NewReader(defaultEvent))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev = ev.Normalized()
+	if want := len(ev.Participants) + len(ev.Sessions); len(plan.Explanations) != want {
+		t.Fatalf("%d explanations, want one per participant and session (%d)", len(plan.Explanations), want)
+	}
+	for i, p := range ev.Participants {
+		e := plan.Explanations[i]
+		if e.Subject != p.ID || len(e.Lines) < 1+len(ev.Rounds) {
+			t.Errorf("explanation %d: subject %q with %d lines, want %s with a line a round", i, e.Subject, len(e.Lines), p.ID)
+		}
+	}
+	for i, s := range ev.Sessions {
+		if e := plan.Explanations[len(ev.Participants)+i]; e.Subject != s.ID {
+			t.Errorf("session explanation %d is about %q, want %s", i, e.Subject, s.ID)
+		}
+	}
+	if !strings.Contains(js, `"explanations": [`) {
+		t.Error("the JSON has no explanations field")
+	}
+
+	code, out, errs := runCmd(t, "-time-limit", "3s", "-explain")
+	if code != exitOK || errs != "" {
+		t.Fatalf("text: exit %d, stderr:\n%s", code, errs)
+	}
+	at := strings.Index(out, "\nExplanations\n")
+	if at < 0 || at < strings.Index(out, "Choices obtained") {
+		t.Fatalf("no explanations after the plan:\n%s", out)
+	}
+	for _, want := range []string{"  p001  ", "your 1st choice", "delegation room of", "\nSessions\n", "organisations: "} {
+		if !strings.Contains(out[at:], want) {
+			t.Errorf("explanations lack %q", want)
+		}
+	}
+	// Without -explain, no explanations.
+	if code, js, _ := runCmd(t, "-time-limit", "3s", "-format", "json"); code != exitOK || strings.Contains(js, "explanations") {
+		t.Errorf("exit %d; explanations without -explain", code)
+	}
+}
+
+// forceTerminal makes stderr count as a terminal and the progress line
+// appear at once, for the rest of the test.
+func forceTerminal(t *testing.T) {
+	isTerm, delay, tick := isTerminal, progressDelay, progressTick
+	isTerminal = func(io.Writer) bool { return true }
+	progressDelay, progressTick = 0, 5*time.Millisecond
+	t.Cleanup(func() { isTerminal, progressDelay, progressTick = isTerm, delay, tick })
+}
+
+var progressRE = regexp.MustCompile(`^solving +\d+\.\ds  objective -?\d+  bound (-?\d+  gap \d+\.\d{3}%|-  gap -) *$`)
+
+func TestRunProgress(t *testing.T) {
+	forceTerminal(t)
+	code, out, errs := runCmd(t, "-time-limit", "2s")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	if !strings.HasPrefix(errs, "\r") || !strings.HasSuffix(errs, "\n") || strings.Count(errs, "\n") != 1 {
+		t.Fatalf("stderr is not one live line: %q", errs)
+	}
+	draws := strings.Split(strings.TrimSuffix(errs, "\n"), "\r")[1:]
+	for _, d := range draws {
+		if !progressRE.MatchString(d) {
+			t.Errorf("progress line %q has not the expected form", d)
+		}
+	}
+	last := strings.TrimSpace(draws[len(draws)-1])
+	plan := lastPlanLine(t, out)
+	if !strings.Contains(last, "objective "+plan[0]) || !strings.Contains(last, "bound "+plan[1]) || !strings.Contains(last, "gap ") {
+		t.Errorf("last progress line %q does not show the plan's objective %s and bound %s", last, plan[0], plan[1])
+	}
+
+	// -format json is quiet unless -v.
+	if code, _, errs := runCmd(t, "-time-limit", "1s", "-format", "json"); code != exitOK || errs != "" {
+		t.Errorf("-format json: exit %d, stderr %q", code, errs)
+	}
+	if code, _, errs := runCmd(t, "-time-limit", "1s", "-format", "json", "-v"); code != exitOK || !strings.Contains(errs, "gap") {
+		t.Errorf("-format json -v: exit %d, stderr %q", code, errs)
+	}
+}
+
+// lastPlanLine returns the objective and bound the text output prints.
+func lastPlanLine(t *testing.T, out string) [2]string {
+	t.Helper()
+	score := regexp.MustCompile(`(?m)^Score (-?\d+) `).FindStringSubmatch(out)
+	bound := regexp.MustCompile(`(?m)^Bound (-?\d+)`).FindStringSubmatch(out)
+	if score == nil || bound == nil {
+		t.Fatalf("no score or bound in the output:\n%s", out)
+	}
+	return [2]string{score[1], bound[1]}
+}
+
+func TestFormatProgress(t *testing.T) {
+	for _, tc := range []struct {
+		p    assign.Progress
+		want string
+	}{
+		{assign.Progress{Objective: 13540, Bound: 13560}, "solving   12.3s  objective 13540  bound 13560  gap 0.147%"},
+		{assign.Progress{Objective: 100, Bound: 100}, "solving   12.3s  objective 100  bound 100  gap 0.000%"},
+		{assign.Progress{Objective: -5, Bound: math.MaxInt64}, "solving   12.3s  objective -5  bound -  gap -"},
+	} {
+		if got := formatProgress(12345*time.Millisecond, tc.p); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
+	}
+	// Not a terminal: a buffer, a regular file.
+	if isTerminal(&bytes.Buffer{}) {
+		t.Error("a buffer is a terminal")
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if isTerminal(f) {
+		t.Error("a regular file is a terminal")
 	}
 }

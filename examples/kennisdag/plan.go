@@ -199,3 +199,30 @@ func wrap(w io.Writer, indent, text string, width int) {
 		fmt.Fprintln(w, line)
 	}
 }
+
+// printExplanations writes assign.Explain's explanations compactly: for
+// each participant their id and first line, then one line a round; then
+// one line a session. Explain lists the participants first, in the
+// event's order (ev is normalized).
+func printExplanations(w io.Writer, ev *model.Event, ex []model.Explanation) error {
+	fmt.Fprintf(w, "\nExplanations\n")
+	n := min(len(ev.Participants), len(ex))
+	for _, e := range ex[:n] {
+		if len(e.Lines) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "  %s  %s\n", e.Subject, e.Lines[0])
+		for _, l := range e.Lines[1:] {
+			fmt.Fprintf(w, "    %s\n", l)
+		}
+	}
+	if n < len(ex) {
+		fmt.Fprintf(w, "\nSessions\n")
+	}
+	for _, e := range ex[n:] {
+		if _, err := fmt.Fprintf(w, "  %s  %s\n", e.Subject, strings.Join(e.Lines, "; ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
