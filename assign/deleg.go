@@ -179,8 +179,12 @@ func (pr *problem) cutReason(cut *solver.InfeasibleError, orgs, orgNode []int, s
 			}
 		}
 	}
-	msg := fmt.Sprintf("%d organisations must meet (%s) but their hosts can run only %d rooms (%s)",
-		len(names), strings.Join(names, ", "), len(slots), strings.Join(slots, ", "))
+	rooms := "rooms"
+	if len(slots) == 1 {
+		rooms = "room"
+	}
+	msg := fmt.Sprintf("%d organisations must meet (%s) but their hosts can run only %d %s (%s)",
+		len(names), strings.Join(names, ", "), len(slots), rooms, strings.Join(slots, ", "))
 	if len(busy) > 0 {
 		msg += "; " + strings.Join(busy, "; ")
 	}
