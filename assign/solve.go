@@ -183,7 +183,9 @@ func (s *search) descend(ctx context.Context, st *state) error {
 		}
 	}
 	obj := pr.evaluate(cur)
-	for improved := true; improved && ctx.Err() == nil; {
+	// On large events the first plan is offered at once: the relaxation's
+	// guided plans improve on it for less than these passes cost.
+	for improved := pr.nP <= largeEvent; improved && ctx.Err() == nil; {
 		improved = false
 		for r := range pr.nR {
 			for _, swaps := range []bool{true, false} {
@@ -529,9 +531,38 @@ func (s *search) tryDelegations(ctx context.Context, tried map[uint64]bool) erro
 	}
 	s.offer(st)
 	if pr.nP > largeEvent {
-		return nil
+		// A full descent from every repaired plan costs too much here;
+		// one pass over its rounds finishes the repair.
+		return s.improvePass(ctx, st)
 	}
 	return s.descend(ctx, st)
+}
+
+// improvePass re-solves each round of st once, letting people swap in
+// from other rounds, keeps what improves it, and offers the result.
+func (s *search) improvePass(ctx context.Context, st *state) error {
+	pr := s.pr
+	cur := st.clone()
+	obj := pr.evaluate(cur)
+	for r := range pr.nR {
+		next := cur.clone()
+		good, dropped, err := pr.solveRound(ctx, next, r, true, nil)
+		for q := range pr.nR {
+			if good && err == nil && dropped&(1<<q) != 0 {
+				good, _, err = pr.solveRound(ctx, next, q, false, nil)
+			}
+		}
+		if err != nil {
+			return ctxErr(ctx, err)
+		}
+		if good {
+			if v := pr.evaluate(next); v > obj {
+				cur, obj = next, v
+			}
+		}
+	}
+	s.offer(cur)
+	return nil
 }
 
 func (pr *problem) noPlanReason() string {
