@@ -541,7 +541,7 @@ func (x *explainer) participant(p int) []string {
 			if !ok {
 				continue
 			}
-			lines = append(lines, fmt.Sprintf("%s: not %s, your %s choice: %s", rid, x.themeName(t), ordinal(k+1), x.whyNot(p, r, t)))
+			lines = append(lines, fmt.Sprintf("%s: not %s, your %s choice: %s", rid, x.themeName(t), model.Ordinal(k+1), x.whyNot(p, r, t)))
 		}
 	}
 	if u, ok := x.reason[q.ID]; ok {
@@ -683,7 +683,7 @@ func (x *explainer) session(s int) []string {
 		if k == most {
 			ranks = append(ranks, fmt.Sprintf("not ranked %d", c))
 		} else {
-			ranks = append(ranks, fmt.Sprintf("%s choice %d", ordinal(k+1), c))
+			ranks = append(ranks, fmt.Sprintf("%s choice %d", model.Ordinal(k+1), c))
 		}
 	}
 	return append(lines, "ranks: "+strings.Join(ranks, ", "))
@@ -720,7 +720,7 @@ func (x *explainer) rankWords(p, t int) string {
 		return "no preferences given"
 	}
 	if k := x.rank(p, t); k >= 0 {
-		return "your " + ordinal(k+1) + " choice"
+		return "your " + model.Ordinal(k+1) + " choice"
 	}
 	return "not among your choices"
 }
@@ -744,19 +744,4 @@ func (x *explainer) hostName(id string) string {
 		}
 	}
 	return id
-}
-
-// ordinal writes 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st, ...
-func ordinal(n int) string {
-	suffix := "th"
-	switch {
-	case n%100 >= 11 && n%100 <= 13:
-	case n%10 == 1:
-		suffix = "st"
-	case n%10 == 2:
-		suffix = "nd"
-	case n%10 == 3:
-		suffix = "rd"
-	}
-	return fmt.Sprintf("%d%s", n, suffix)
 }

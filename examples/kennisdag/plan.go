@@ -151,27 +151,13 @@ func rankHistogram(ev *model.Event, plan *model.Plan) []histRow {
 	var rows []histRow
 	total := max(1, len(plan.Assignments))
 	for k, n := range counts {
-		label := ordinal(k+1) + " choice"
+		label := model.Ordinal(k+1) + " choice"
 		if k == most {
 			label = "not ranked"
 		}
 		rows = append(rows, histRow{label, n, 100 * float64(n) / float64(total)})
 	}
 	return rows
-}
-
-func ordinal(n int) string {
-	suffix := "th"
-	switch {
-	case n%100 >= 11 && n%100 <= 13:
-	case n%10 == 1:
-		suffix = "st"
-	case n%10 == 2:
-		suffix = "nd"
-	case n%10 == 3:
-		suffix = "rd"
-	}
-	return fmt.Sprintf("%d%s", n, suffix)
 }
 
 func abs(x int64) int64 {

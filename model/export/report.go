@@ -2,7 +2,6 @@ package export
 
 import (
 	_ "embed"
-	"fmt"
 	"html/template"
 	"io"
 	"slices"
@@ -383,7 +382,7 @@ func (v *view) rankHistogram(missing int) histogram {
 	}
 	var buckets []bucket
 	for k, n := range byRank {
-		buckets = append(buckets, bucket{label: ordinal(k + 1), n: n})
+		buckets = append(buckets, bucket{label: model.Ordinal(k + 1), n: n})
 	}
 	buckets = append(buckets, bucket{label: "unranked", n: unranked}, bucket{label: "missing", n: missing, missing: true})
 	top, total := 1, 0
@@ -404,19 +403,4 @@ func (v *view) rankHistogram(missing int) histogram {
 			TextX: x + histBar/2, CountY: h.Base - bh - 5, LabelY: h.Base + 16, Missing: b.missing, PercentOfTotal: pct})
 	}
 	return h
-}
-
-// ordinal returns "1st", "2nd", "3rd", "4th", ...
-func ordinal(n int) string {
-	suffix := "th"
-	switch {
-	case n%100 >= 11 && n%100 <= 13:
-	case n%10 == 1:
-		suffix = "st"
-	case n%10 == 2:
-		suffix = "nd"
-	case n%10 == 3:
-		suffix = "rd"
-	}
-	return fmt.Sprint(n) + suffix
 }

@@ -101,8 +101,8 @@ func TestRankHistogram(t *testing.T) {
 		t.Errorf("counts %v", got)
 	}
 	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 22: "22nd", 111: "111th"} {
-		if got := ordinal(n); got != want {
-			t.Errorf("ordinal(%d) = %s, want %s", n, got, want)
+		if got := model.Ordinal(n); got != want {
+			t.Errorf("model.Ordinal(%d) = %s, want %s", n, got, want)
 		}
 	}
 }
