@@ -12,6 +12,8 @@
 //	go run ./examples/kennisdag -explain
 //	go run ./examples/kennisdag -out plan-files
 //	go run ./examples/kennisdag -summary
+//	go run ./examples/kennisdag -previous plan.json
+//	go run ./examples/kennisdag -whatif scenarios.json
 //
 // -registrations replaces the event's participants with the rows of a
 // registrations CSV (docs/FORMAT.md). -format json prints exactly the plan
@@ -30,6 +32,15 @@
 // per round, a calendar per participant when rounds have times, and
 // report.html. Warnings go to standard error as "warning: ...", then
 // "wrote N files to DIR".
+//
+// -previous PLAN repairs the plan people were told (a plan JSON written
+// with -format json) for the event as it is now, instead of solving afresh
+// (assign.Repair): everyone told keeps their sessions unless the event
+// makes that impossible. The plan is followed by what changed (added,
+// moved and why, dropped, delegation rooms moved), or with -format json
+// carries it in an extra "diff" field. Without -time-limit a repair stops
+// after assign.DefaultRepairTimeLimit. -whatif FILE compares scenarios;
+// see "What-if scenarios" below.
 //
 // -fair puts fairness before the score: first the fewest missing sessions,
 // then the fewest people placed in a theme they did not rank, then in
@@ -95,7 +106,10 @@ type options struct {
 	timeLimit     time.Duration
 	seed          uint64
 	workers       int
-	fair          bool // lexicographic order of ranks instead of the sum
+	fair          bool   // lexicographic order of ranks instead of the sum
+	previous      string // plan told before: repair it instead of solving
+	whatif        string // scenarios to compare with the event
+	timeLimitSet  bool   // -time-limit given
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -113,11 +127,17 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Uint64Var(&o.seed, "seed", 0, "`seed` of the search; the same event and seed give the same plan")
 	fs.IntVar(&o.workers, "workers", 1, "`number` of goroutines of the search")
 	fs.BoolVar(&o.fair, "fair", false, "fairness first: fewest missing sessions, then fewest people in unranked and low-ranked themes, then the score")
+	fs.StringVar(&o.previous, "previous", "", "repair the plan people were told, `PLAN.json`, instead of solving afresh, and show what changed")
+	fs.StringVar(&o.whatif, "whatif", "", "solve the event and the scenarios of `FILE` and compare them in a table")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: kennisdag [-event FILE] [-registrations FILE.csv] [-format text|json] [-explain] [-out DIR] [-time-limit 10s] [-seed N] [-workers N] [-fair] [-v] [-summary]\n\n")
+		fmt.Fprintf(fs.Output(), "usage: kennisdag [-event FILE] [-registrations FILE.csv] [-format text|json] [-explain] [-out DIR] [-time-limit 10s] [-seed N] [-workers N] [-fair] [-v] [-summary] [-previous PLAN.json] [-whatif FILE]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	fs.Visit(func(f *flag.Flag) { o.timeLimitSet = o.timeLimitSet || f.Name == "time-limit" })
+	if err := checkWhatifFlags(o, stderr); err != nil {
 		return o, err
 	}
 	if o.format != "text" && o.format != "json" {
@@ -161,6 +181,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitInput
 	}
+	prev, err := loadPrevious(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "kennisdag:", err)
+		return exitInput
+	}
 	if opts.summary {
 		if err := summarise(stdout, ev.Normalized()); err != nil {
 			fmt.Fprintln(stderr, "kennisdag:", err)
@@ -172,12 +197,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	solveOpts := assign.Options{TimeLimit: opts.timeLimit, Seed: opts.seed, Workers: opts.workers, Fair: opts.fair}
+	if opts.whatif != "" {
+		return runWhatif(ctx, opts, ev, solveOpts, stdout, stderr)
+	}
 	var line *progressLine
 	if isTerminal(stderr) && (opts.format != "json" || opts.verbose) {
 		line = startProgress(stderr)
 		solveOpts.OnImprove = line.update
 	}
-	plan, err := assign.Solve(ctx, ev, solveOpts)
+	var plan *model.Plan
+	var diff *assign.Diff
+	if prev != nil {
+		plan, diff, err = repair(ctx, ev, prev, opts, solveOpts)
+	} else {
+		plan, err = assign.Solve(ctx, ev, solveOpts)
+	}
 	if line != nil {
 		line.finish()
 	}
@@ -196,12 +230,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitError
 		}
 	}
-	if opts.format == "json" {
+	if opts.format == "json" && diff != nil {
+		err = encodePlanWithDiff(stdout, plan, diff)
+	} else if opts.format == "json" {
 		err = model.EncodePlan(stdout, plan)
 	} else {
 		err = printPlan(stdout, ev.Normalized(), plan)
 		if err == nil && opts.explain {
 			err = printExplanations(stdout, ev.Normalized(), plan.Explanations)
+		}
+		if err == nil && diff != nil {
+			err = printDiff(stdout, ev.Normalized(), opts.previous, diff)
 		}
 	}
 	if err != nil {

@@ -91,3 +91,84 @@ func TestLibraryConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// TestRepairCompareConcurrentUse runs assign.Repair and assign.Compare on
+// shared events and a shared previous plan from many goroutines (run it
+// with -race): every plan valid, same inputs give the same plan, and the
+// shared inputs unchanged.
+func TestRepairCompareConcurrentUse(t *testing.T) {
+	base := generate(t, "kennisdag", 1)
+	previous, err := assign.Solve(t.Context(), base, assign.Options{TimeLimit: time.Minute, WorkLimit: 150_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The event as it is now: two more people registered late.
+	now := base.Clone()
+	for i := range 2 {
+		p := now.Participants[i]
+		p.ID, p.Email = fmt.Sprintf("late-%d", i), ""
+		p.Pinned = nil
+		now.Participants = append(now.Participants, p)
+	}
+	nowBefore, prevBefore := eventJSON(t, now), planJSON(t, previous)
+	bigger := now.Clone()
+	for i := range bigger.Sessions {
+		if c := bigger.Sessions[i].Capacity; c != nil {
+			bigger.Sessions[i].Capacity = model.Ptr(*c + 2)
+		}
+	}
+	scenarios := []assign.Scenario{{Name: "now", Event: now}, {Name: "more seats", Event: bigger}}
+
+	const goroutines = 8
+	repaired := make([][]byte, goroutines)
+	metrics := make([][]assign.Metrics, goroutines)
+	var wg sync.WaitGroup
+	for i := range goroutines {
+		wg.Go(func() {
+			opts := assign.Options{TimeLimit: time.Minute, WorkLimit: 150_000}
+			if i%2 == 0 {
+				plan, _, err := assign.Repair(t.Context(), now, previous, assign.RepairOptions{Options: opts})
+				if err != nil {
+					t.Errorf("repair %d: %v", i, err)
+					return
+				}
+				if err := model.Check(now, plan).Err(); err != nil {
+					t.Errorf("repair %d: %v", i, err)
+				}
+				repaired[i] = planJSON(t, plan)
+				return
+			}
+			m, err := assign.Compare(t.Context(), scenarios, opts)
+			if err != nil {
+				t.Errorf("compare %d: %v", i, err)
+				return
+			}
+			metrics[i] = m
+		})
+	}
+	wg.Wait()
+	for i := 2; i < goroutines; i += 2 {
+		if !bytes.Equal(repaired[0], repaired[i]) {
+			t.Errorf("repair %d gave another plan than repair 0", i)
+		}
+	}
+	for i := 3; i < goroutines; i += 2 {
+		for k := range metrics[i] {
+			if metrics[i][k].Objective != metrics[1][k].Objective {
+				t.Errorf("compare %d, scenario %d: objective %d, compare 1 found %d", i, k, metrics[i][k].Objective, metrics[1][k].Objective)
+			}
+		}
+	}
+	if !bytes.Equal(nowBefore, eventJSON(t, now)) || !bytes.Equal(prevBefore, planJSON(t, previous)) {
+		t.Error("the shared event or previous plan changed")
+	}
+}
+
+func planJSON(t *testing.T, p *model.Plan) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := model.EncodePlan(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
