@@ -5,6 +5,12 @@
 //
 //	plan, err := assign.Solve(ctx, ev, assign.Options{TimeLimit: 10 * time.Second})
 //
+// Repair re-plans after late registrations, drop-outs or changed sessions,
+// keeping everyone already told where they were unless the event forbids
+// it, and says who moved and why; Compare solves what-if variants side by
+// side; Explain says why each person is where they are; WriteLP exports the
+// exact MIP for third-party solvers.
+//
 // Every plan obeys every hard rule of the format (model.Check finds nothing
 // to report: Solve checks it before returning) and carries a bound that no
 // plan of the event can exceed. Status is optimal exactly when the two are
