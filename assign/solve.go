@@ -225,11 +225,46 @@ func ctxErr(ctx context.Context, err error) error {
 // then, while a gap remains, a branch and bound (see prove).
 func (s *search) improve(ctx context.Context) error {
 	tried := map[uint64]bool{}
+	saved := s.lg.save(nil)
 	b, err := s.prove(ctx, tried, 0)
 	if err != nil {
 		return err
 	}
 	s.setBound(b)
+	return s.perturb(ctx, tried, saved)
+}
+
+// perturb spends the time the proof leaves on the plan: it shakes the
+// root's prices by up to ±25 % at random (from Options.Seed) and builds a
+// plan from the relaxation's choices under them, again and again, until
+// the plan is proven optimal or time or work runs out.
+func (s *search) perturb(ctx context.Context, tried map[uint64]bool, root []float64) error {
+	lg := s.lg
+	lg.allowed = nil
+	clear(lg.fix)
+	clear(lg.ban)
+	clear(lg.sessRule)
+	shaken := make([]float64, len(root))
+	for ctx.Err() == nil && s.bestObj < s.bound {
+		for i, x := range root {
+			shaken[i] = x * (1 + 0.5*(s.rng.Float64()-0.5))
+		}
+		lg.restore(shaken)
+		if L, _ := lg.eval(); math.IsInf(L, -1) {
+			return nil
+		}
+		before := s.pr.work
+		if err := s.tryDelegations(ctx, tried); err != nil {
+			return err
+		}
+		s.pr.work += int64(s.pr.nP * s.pr.nR)
+		if s.opts.WorkLimit > 0 && s.pr.work >= s.opts.WorkLimit {
+			s.stop()
+		}
+		if s.pr.work == before+int64(s.pr.nP*s.pr.nR) && s.pr.nP == 0 {
+			return nil // nothing to place: no plan can change
+		}
+	}
 	return nil
 }
 
