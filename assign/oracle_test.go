@@ -29,8 +29,8 @@ const (
 	// depend on the machine's load; the time limit is a safety net.
 	oracleLimit = 60 * time.Second
 	oracleWork  = 8_000_000
-	tinyLimit   = time.Second
-	metaLimit   = 2 * time.Second
+	tinyLimit   = time.Minute
+	metaLimit   = time.Minute
 )
 
 // solveOracle runs Solve with the given time limit and seed and checks
