@@ -3,8 +3,10 @@
 //
 //   - kennisdag: 130 people of 16 organisations, 5 themes, 2 rounds,
 //     delegation rooms run by 8 hosts (the shape of examples/kennisdag);
-//   - flanders: 3,000 people of 300 organisations, 12 themes, 3 rounds,
-//     delegation rooms for the 165 largest organisations, 60 hosts;
+//   - regional: 3,000 people of 300 organisations, 12 themes, 3 rounds,
+//     no delegation rooms (the shape of issue 9's 3,000-person target);
+//   - flanders: as regional, with delegation rooms for the 165 largest
+//     organisations, run by 60 hosts;
 //   - national: 100,000 people of 2,000 organisations, 40 themes,
 //     4 rounds, no delegation rooms;
 //   - stress: 1,000,000 people of 10,000 organisations, 100 themes,
@@ -79,6 +81,11 @@ var all = []Family{
 		Participants: 130, Organisations: 16, Themes: 5, Rounds: 2,
 		Rooms: 16, Hosts: 8, RoomSize: 20, Min: 3, MinSize: 5, Tail: 3,
 		places: kennisdagPlaces,
+	},
+	{
+		Name: "regional", Title: "Regionale dag lokaal bestuur",
+		Participants: 3000, Organisations: 300, Themes: 12, Rounds: 3,
+		RoomSize: 30, Min: 4, MinSize: 1, Tail: 1.6,
 	},
 	{
 		Name: "flanders", Title: "Vlaamse dag van het lokaal bestuur",

@@ -30,7 +30,7 @@ func generate(t testing.TB, name string, seed uint64) *model.Event {
 }
 
 func TestNamesAndGet(t *testing.T) {
-	if got, want := Names(), []string{"kennisdag", "flanders", "national", "stress"}; !slices.Equal(got, want) {
+	if got, want := Names(), []string{"kennisdag", "regional", "flanders", "national", "stress"}; !slices.Equal(got, want) {
 		t.Errorf("Names() = %v, want %v", got, want)
 	}
 	for _, name := range Names() {
