@@ -75,6 +75,16 @@
 // Minimum sizes are met by closing the sessions a flow leaves short and
 // solving again.
 //
+// A descent stuck with every round optimal given the others is not stuck
+// for moves that change several rounds at once, or that lose a little
+// before they gain: on events of up to a thousand people it then anneals
+// (simulated annealing with moves within a round, swaps of two people's
+// sessions, and a person's two themes exchanging rounds; every move keeps
+// every hard rule and its effect on the objective is exact), and the
+// flows take over again from the annealed plan when it is better. On
+// random events of 200 people this took the mean gap at 1 s from 1.2 %
+// to 0.14 % (benchmarks/README.md).
+//
 // Delegation rooms start from a feasible choice (one flow: organisation ->
 // (host, round)) spread so that every round loses about as many people.
 // Every few subgradient steps the search restarts from the rooms and the

@@ -103,7 +103,7 @@ func solveFair(ctx context.Context, ev *model.Event, opts Options) (*model.Plan,
 	fopts := opts
 	fopts.OnImprove = nil
 	fopts.WorkLimit = opts.WorkLimit * 7 / 10
-	s := &search{pr: prFair, opts: fopts, start: start, stop: cancel}
+	s := newSearch(prFair, fopts, start, cancel)
 	if err := s.run(fctx); err != nil {
 		return nil, err
 	}
@@ -114,7 +114,8 @@ func solveFair(ctx context.Context, ev *model.Event, opts Options) (*model.Plan,
 	}
 	bctx, bcancel := context.WithTimeout(ctx, max(0, limit-time.Since(start)))
 	defer bcancel()
-	b := &search{pr: pr, opts: opts, start: start, stop: bcancel, boundOnly: true}
+	b := newSearch(pr, opts, start, bcancel)
+	b.boundOnly = true
 	b.opts.WorkLimit = opts.WorkLimit - opts.WorkLimit*7/10
 	b.best, b.bestObj, b.bound = s.best, pr.evaluate(s.best), math.MaxInt64
 	b.report()

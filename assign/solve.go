@@ -102,11 +102,16 @@ func Solve(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	s := &search{pr: pr, opts: opts, start: time.Now(), rng: rand.New(rand.NewPCG(opts.Seed, 0x726f756e64)), stop: cancel}
+	s := newSearch(pr, opts, time.Now(), cancel)
 	if err := s.run(ctx); err != nil {
 		return nil, err
 	}
 	return pr.plan(s.best, s.bestObj, s.bound)
+}
+
+// newSearch starts a search of pr; stop ends it early (WorkLimit).
+func newSearch(pr *problem, opts Options, start time.Time, stop context.CancelFunc) *search {
+	return &search{pr: pr, opts: opts, start: start, rng: rand.New(rand.NewPCG(opts.Seed, 0x726f756e64)), stop: stop}
 }
 
 // search is one solve in progress.
@@ -207,10 +212,21 @@ func (s *search) descend(ctx context.Context, st *state) error {
 				}
 			}
 		}
+		if !improved && ctx.Err() == nil {
+			// The flows are stuck: annealing moves people across rounds.
+			next := s.anneal(ctx, cur, annealMoves*pr.nP*pr.nR)
+			if v := pr.evaluate(next); v > obj {
+				cur, obj, improved = next, v, true
+			}
+		}
 	}
 	s.offer(cur)
 	return nil
 }
+
+// annealMoves is the number of annealing moves per participant and round
+// each time the round flows of a descent are stuck.
+const annealMoves = 200
 
 // ctxErr turns an error caused by the end of the time limit into nil: the
 // search simply stops with what it has.

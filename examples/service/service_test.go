@@ -668,7 +668,7 @@ func TestPanicRecovered(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if h := healthOf(t, srv.URL); h.Running != 0 || h.InFlight != 0 {
-		t.Errorf("after the panics: %+v", h)
-	}
+	// A handler releases its slot just after its answer is written, so the
+	// client may read the answer first: wait for the release.
+	waitFor(t, func() bool { h := healthOf(t, srv.URL); return h.Running == 0 && h.InFlight == 0 })
 }

@@ -1,0 +1,262 @@
+package assign
+
+import (
+	"context"
+	"math"
+
+	"github.com/roundtable-go/roundtable/model"
+)
+
+// annealer holds a plan under annealing with the counts its moves need:
+// session sizes, colleagues per (organisation, session), and the objective
+// without repeatPair.
+type annealer struct {
+	pr   *problem
+	st   *state
+	size []int // per session
+	os   map[[2]int]int
+	obj  int64
+}
+
+func (pr *problem) newAnnealer(st *state) *annealer {
+	a := &annealer{pr: pr, st: st.clone(), size: make([]int, pr.nS), os: map[[2]int]int{}}
+	for p := range pr.nP {
+		for r := range pr.nR {
+			if s := a.st.asg[p*pr.nR+r]; s >= 0 {
+				a.size[s]++
+				a.os[[2]int{pr.pOrg[p], s}]++
+			}
+		}
+	}
+	a.obj = pr.evaluate(a.st)
+	return a
+}
+
+// enter is what p adds by entering s: its value less the colleagues met.
+func (a *annealer) enter(p, s int) int64 {
+	return a.pr.value(p, s) - int64(a.pr.w.SamePair)*int64(a.os[[2]int{a.pr.pOrg[p], s}])
+}
+
+// leave is what p's leaving s adds (p still counted in s).
+func (a *annealer) leave(p, s int) int64 {
+	return -a.pr.value(p, s) + int64(a.pr.w.SamePair)*int64(a.os[[2]int{a.pr.pOrg[p], s}]-1)
+}
+
+func (a *annealer) put(p, r, s int) {
+	pr := a.pr
+	key := p*pr.nR + r
+	if old := a.st.asg[key]; old >= 0 {
+		a.size[old]--
+		a.os[[2]int{pr.pOrg[p], old}]--
+	}
+	a.st.asg[key] = s
+	if s >= 0 {
+		a.size[s]++
+		a.os[[2]int{pr.pOrg[p], s}]++
+	}
+}
+
+// canEnter reports whether s has a seat and room under maxPerOrganisation
+// for p, and p holds theme(s) in no round but r.
+func (a *annealer) canEnter(p, r, s int) bool {
+	pr := a.pr
+	if a.size[s] >= pr.sCap[s] || pr.value(p, s) == forbidden {
+		return false
+	}
+	if a.size[s] == 0 && pr.sMin[s] > 1 {
+		return false // would open a session below its minimum
+	}
+	if pr.maxPerOrg > 0 && a.os[[2]int{pr.pOrg[p], s}] >= pr.maxPerOrg {
+		return false
+	}
+	t := pr.sTheme[s]
+	for q := range pr.nR {
+		if q != r {
+			if x := a.st.asg[p*pr.nR+q]; x >= 0 && pr.sTheme[x] == t {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// canLeave reports whether s may lose one member.
+func (a *annealer) canLeave(s int) bool {
+	n := a.size[s]
+	return n-1 == 0 || n-1 >= a.pr.sMin[s]
+}
+
+// anneal improves st by simulated annealing over moves that the round
+// flows cannot make, because they change several rounds at once or are
+// worse before they are better:
+//
+//   - move: a participant changes session within a round (or takes one,
+//     or leaves one);
+//   - swap: two participants of one round exchange their sessions;
+//   - turn: a participant exchanges the rounds of two of their themes.
+//
+// Every move keeps every hard rule (seats, minimum sizes, one theme once,
+// sessions wanted, maxPerOrganisation, pins, rooms) and its effect on the
+// objective is computed exactly (repeatPair aside: plans are still judged
+// by evaluate). A worse move is taken with probability exp(delta/T), T
+// falling geometrically to a tenth of a point over the budget of moves.
+// It returns the best state met, which is never worse than st.
+func (s *search) anneal(ctx context.Context, st *state, moves int) *state {
+	pr := s.pr
+	if pr.nP == 0 || pr.nS == 0 || moves <= 0 {
+		return st
+	}
+	// From a tenth of a first choice down to a tenth of a point.
+	t0 := math.Max(1, float64(pr.w.Competence+firstRank(pr.w))/10)
+	best := s.walk(ctx, pr.newAnnealer(st), moves, t0, 0.1)
+	pr.work += int64(moves / 16) // a move costs a few map lookups
+	return best
+}
+
+// walk makes the annealing moves from a's state, the temperature falling
+// geometrically from t0 to t1, and returns the best state met (by the
+// objective without repeatPair); a is left at the walk's last state.
+func (s *search) walk(ctx context.Context, a *annealer, moves int, t0, t1 float64) *state {
+	pr := s.pr
+	best, bestObj := a.st.clone(), a.obj
+	nR := pr.nR
+	cool := math.Pow(t1/t0, 1/float64(moves))
+	temp := t0
+	rng := s.rng
+	accept := func(delta int64) bool {
+		return delta >= 0 || rng.Float64() < math.Exp(float64(delta)/temp)
+	}
+	for i := range moves {
+		if i&1023 == 0 && ctx.Err() != nil {
+			break
+		}
+		temp *= cool
+		p, r := rng.IntN(pr.nP), rng.IntN(nR)
+		key := p*nR + r
+		if pr.pin(p, r) >= 0 || pr.free(p, a.st.deleg[pr.pOrg[p]])&(1<<r) == 0 {
+			continue
+		}
+		cur := a.st.asg[key]
+		sess := pr.roundSess[r]
+		switch kind := rng.IntN(3); {
+		case kind == 0: // move within round r, or in or out
+			k := rng.IntN(len(sess) + 1)
+			to := -1
+			if k < len(sess) {
+				to = sess[k]
+			}
+			if to == cur {
+				continue
+			}
+			if cur >= 0 && !a.canLeave(cur) {
+				continue
+			}
+			if to >= 0 && !a.canEnter(p, r, to) {
+				continue
+			}
+			if cur < 0 && pr.countRounds(a.st, p) >= pr.wanted(p, a.st.deleg[pr.pOrg[p]]) {
+				continue
+			}
+			var delta int64
+			if cur >= 0 {
+				delta += a.leave(p, cur)
+				a.put(p, r, -1)
+			}
+			if to >= 0 {
+				delta += a.enter(p, to)
+				a.put(p, r, to)
+			}
+			if accept(delta) {
+				a.obj += delta
+			} else {
+				a.put(p, r, cur)
+			}
+		case kind == 1: // swap with someone in another session of round r
+			if cur < 0 {
+				continue
+			}
+			q := rng.IntN(pr.nP)
+			other := a.st.asg[q*nR+r]
+			if q == p || other < 0 || other == cur || pr.pin(q, r) >= 0 {
+				continue
+			}
+			delta := a.leave(p, cur)
+			a.put(p, r, -1)
+			delta += a.leave(q, other)
+			a.put(q, r, -1)
+			ok := a.canEnter(p, r, other) && a.canEnter(q, r, cur)
+			if ok {
+				delta += a.enter(p, other)
+				a.put(p, r, other)
+				delta += a.enter(q, cur)
+				a.put(q, r, cur)
+			}
+			if ok && accept(delta) {
+				a.obj += delta
+			} else {
+				a.put(p, r, -1)
+				a.put(q, r, -1)
+				a.put(p, r, cur)
+				a.put(q, r, other)
+			}
+		default: // turn: exchange the rounds of p's themes in r and q
+			r2 := rng.IntN(nR)
+			key2 := p*nR + r2
+			s2 := a.st.asg[key2]
+			if r2 == r || cur < 0 || s2 < 0 || pr.pin(p, r2) >= 0 {
+				continue
+			}
+			// p takes theme(s2) in round r and theme(cur) in round r2,
+			// each in a parallel session picked at random.
+			to := s.pickSession(r, pr.sTheme[s2])
+			to2 := s.pickSession(r2, pr.sTheme[cur])
+			if to < 0 || to2 < 0 || !a.canLeave(cur) || !a.canLeave(s2) {
+				continue
+			}
+			delta := a.leave(p, cur)
+			a.put(p, r, -1)
+			delta += a.leave(p, s2)
+			a.put(p, r2, -1)
+			ok := a.canEnter(p, r, to)
+			if ok {
+				delta += a.enter(p, to)
+				a.put(p, r, to)
+				if ok = a.canEnter(p, r2, to2); ok {
+					delta += a.enter(p, to2)
+					a.put(p, r2, to2)
+				}
+			}
+			if ok && accept(delta) {
+				a.obj += delta
+			} else {
+				a.put(p, r, -1)
+				a.put(p, r2, -1)
+				a.put(p, r, cur)
+				a.put(p, r2, s2)
+			}
+		}
+		if a.obj > bestObj {
+			bestObj = a.obj
+			copy(best.asg, a.st.asg)
+		}
+	}
+	return best
+}
+
+// pickSession returns a random session of theme t in round r, or -1.
+func (s *search) pickSession(r, t int) int {
+	for _, ts := range s.pr.roundThemes[r] {
+		if ts.theme == t {
+			return ts.sessions[s.rng.IntN(len(ts.sessions))]
+		}
+	}
+	return -1
+}
+
+// firstRank is the weight of a first choice.
+func firstRank(w model.Weights) int {
+	if len(w.Rank) == 0 {
+		return 0
+	}
+	return w.Rank[0]
+}

@@ -1,0 +1,90 @@
+package assign
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/roundtable-go/roundtable/assign/internal/randevent"
+	"github.com/roundtable-go/roundtable/model"
+)
+
+// TestAnnealKeepsRules anneals the first plan of random events with every
+// feature of the format and checks, at many points of the walk, that the
+// annealer's running objective is the exact objective and that the plan
+// obeys every hard rule (model.Check); the plan it returns is never worse
+// than the one it was given.
+func TestAnnealKeepsRules(t *testing.T) {
+	for i := range 40 {
+		c := matchConfig(i)
+		c.RepeatPair = 0 // the annealer leaves repeatPair to evaluate
+		ev := randevent.New(uint64(9000+i), c)
+		if err := ev.Validate(); err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+		pr, err := compile(ev.Normalized())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &search{pr: pr, rng: rand.New(rand.NewPCG(uint64(i), 1))}
+		st := pr.newState()
+		if err := pr.chooseDelegations(context.Background(), st, nil); err != nil {
+			continue // no rooms possible: SetupError, tested elsewhere
+		}
+		ok := true
+		for r := range pr.nR {
+			good, _, err := pr.solveRound(context.Background(), st, r, false, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok = ok && good
+		}
+		if !ok {
+			continue
+		}
+		start := pr.evaluate(st)
+		a := pr.newAnnealer(st)
+		for step := range 20 {
+			// Short walks from the annealer's current state: each ends in a
+			// state that must obey every rule.
+			best := s.anneal(context.Background(), a.st, 500)
+			for _, x := range []*state{a.st, best} {
+				plan, err := pr.plan(x, pr.evaluate(x), 1<<40)
+				if err != nil {
+					t.Fatalf("event %d step %d: %v", i, step, err)
+				}
+				if err := model.Check(ev, plan).Err(); err != nil {
+					t.Fatalf("event %d step %d: the annealed plan breaks rules: %v", i, step, err)
+				}
+			}
+			a = pr.newAnnealer(best)
+			if got := pr.evaluate(best); got < start {
+				t.Fatalf("event %d: anneal returned %d, worse than its start %d", i, got, start)
+			}
+		}
+	}
+}
+
+// TestAnnealObjective checks the running objective of the annealer
+// against evaluate after walks at a high temperature.
+func TestAnnealObjective(t *testing.T) {
+	for i := range 40 {
+		c := matchConfig(i)
+		c.RepeatPair = 0
+		ev := randevent.New(uint64(9100+i), c)
+		pr, err := compile(ev.Normalized())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &search{pr: pr, rng: rand.New(rand.NewPCG(uint64(i), 2))}
+		st := pr.newState()
+		if pr.chooseDelegations(context.Background(), st, nil) != nil {
+			continue
+		}
+		a := pr.newAnnealer(st)
+		s.walk(context.Background(), a, 2000, 1e9, 1e9)
+		if got := pr.evaluate(a.st); got != a.obj {
+			t.Fatalf("event %d: running objective %d, evaluate %d", i, a.obj, got)
+		}
+	}
+}
