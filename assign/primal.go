@@ -137,8 +137,12 @@ func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool,
 			open[k] = sessClosed // the branch and bound's decision, as a hint
 		}
 	}
+	var net *roundNet
 	for range 2*len(sessions) + 1 {
-		got, drop, err := pr.roundFlow(ctx, st, r, open, swaps, active)
+		if net == nil {
+			net = pr.buildRound(st, r, open, swaps, active)
+		}
+		got, drop, err := net.solve(ctx)
 		if err != nil {
 			if errors.Is(err, solver.ErrInfeasible) {
 				return false, 0, nil
@@ -169,10 +173,15 @@ func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool,
 							active[p] = true
 						}
 					}
+					net = nil // more participants: a new graph
 				case pinned[s] > 0:
 					open[k] = sessForced
+					net = nil // a lower bound: a new graph
 				default:
 					open[k] = sessClosed
+					if net != nil {
+						net.close(k) // the next solve starts from this one
+					}
 				}
 			}
 		}
@@ -191,7 +200,7 @@ func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool,
 	return false, 0, nil
 }
 
-// roundFlow solves round r as one min-cost flow:
+// roundNet is the flow of one round, built by buildRound:
 //
 //	participant -> (organisation, theme) -> (organisation, session) -> session -> sink
 //
@@ -201,18 +210,48 @@ func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool,
 // colleague costs samePair*(k-1)) capped by maxPerOrganisation, seats on
 // the session arcs, and a zero-cost skip arc from each participant to the
 // sink. Without samePair and maxPerOrganisation the organisation layers
-// are left out. Participants pinned in r are placed beforehand. It returns
-// the session of each participant in r and, with swaps, the round each
-// participant leaves for it (or -1): a swap arc costs the value lost in
-// that round less the colleague penalty saved there.
-func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessionState, swaps bool, active []bool) (got, drop []int, err error) {
+// are left out. Participants pinned in r are placed beforehand. Its solve
+// returns the session of each participant in r and, with swaps, the round
+// each participant leaves for it (or -1): a swap arc costs the value lost
+// in that round less the colleague penalty saved there.
+type roundNet struct {
+	pr       *problem
+	g        *solver.Graph
+	sessions []int
+	middle   bool
+	got0     []int // pins and fixed participants, before the flow
+	arcs     []roundArc
+	groups   []*roundGroup
+	sessArc  []int // per session index: its arc to the sink
+	solved   bool  // solved before: the next solve is warm
+}
+
+type roundArc struct{ p, t, q, id, group int }
+
+// roundGroup gathers the participants of one organisation (or of all,
+// without the middle layer) who take one theme; its arcs lead to the
+// theme's sessions.
+type roundGroup struct {
+	o, t    int
+	node    int
+	members []int    // participants who may enter, in order
+	out     [][2]int // (session index, arc) of its arcs to sessions
+}
+
+// close shuts session index k for the next solve, which starts from the
+// last one.
+func (n *roundNet) close(k int) {
+	n.g.SetCapacity(n.sessArc[k], 0)
+}
+
+func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool, active []bool) *roundNet {
 	nR := pr.nR
 	sessions := pr.roundSess[r]
 	local := make(map[int]int, len(sessions)) // session -> index in sessions
 	for k, s := range sessions {
 		local[s] = k
 	}
-	got, drop = make([]int, pr.nP), make([]int, pr.nP)
+	got := make([]int, pr.nP)
 	pinnedS := make([]int, len(sessions))
 	pinnedOS := map[[2]int]int{}
 	var orgCount map[[2]int]int // (organisation, session) -> members, all rounds
@@ -220,7 +259,7 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 		orgCount = map[[2]int]int{}
 	}
 	for p := range pr.nP {
-		got[p], drop[p] = -1, -1
+		got[p] = -1
 		s := pr.pin(p, r)
 		if s < 0 && active != nil && !active[p] {
 			s = st.asg[p*nR+r] // fixed where it is
@@ -258,19 +297,9 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 		}
 	}
 	middle := pr.w.SamePair > 0 || pr.maxPerOrg > 0
-	// A group gathers the participants of one organisation (or of all,
-	// without the middle layer) who take one theme; its arcs lead to the
-	// theme's sessions.
+	net := &roundNet{pr: pr, g: g, sessions: sessions, middle: middle, got0: got}
 	type groupKey struct{ o, t int }
-	type group struct {
-		node    int
-		members []int    // participants who may enter, in order
-		out     [][2]int // (session index, arc) of its arcs to sessions
-	}
-	groups := map[groupKey]*group{}
-	var groupKeys []groupKey // in creation order, for a deterministic graph
-	type arc struct{ p, t, q, id int }
-	var arcs []arc
+	groupAt := map[groupKey]int{}
 	var supply int64
 	var others []int // rounds other than r where p sits, reused
 	for p := range pr.nP {
@@ -303,16 +332,17 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 			if middle {
 				key.o = o
 			}
-			gr := groups[key]
-			if gr == nil {
-				gr = &group{node: g.AddNode()}
-				groups[key] = gr
-				groupKeys = append(groupKeys, key)
+			gi, ok := groupAt[key]
+			if !ok {
+				gi = len(net.groups)
+				groupAt[key] = gi
+				net.groups = append(net.groups, &roundGroup{o: key.o, t: t, node: g.AddNode()})
 			}
+			gr := net.groups[gi]
 			if n := len(gr.members); n == 0 || gr.members[n-1] != p {
 				gr.members = append(gr.members, p)
 			}
-			arcs = append(arcs, arc{p, t, q, g.AddArc(v, gr.node, 0, 1, cost)})
+			net.arcs = append(net.arcs, roundArc{p, t, q, g.AddArc(v, gr.node, 0, 1, cost), gi})
 		}
 		for _, t := range themes {
 			val := pr.value(p, sessions[byTheme[t][0]])
@@ -343,15 +373,16 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 		}
 	}
 	g.SetSupply(sink, -supply)
+	net.sessArc = make([]int, len(sessions))
 	for k := range sessions {
 		lower := int64(0)
 		if open[k] == sessForced {
 			lower = int64(max(0, pr.sMin[sessions[k]]-pinnedS[k]))
 		}
-		g.AddArc(1+k, sink, lower, int64(seats[k]), 0)
+		net.sessArc[k] = g.AddArc(1+k, sink, lower, int64(seats[k]), 0)
 	}
-	for _, key := range groupKeys {
-		gr := groups[key]
+	for _, gr := range net.groups {
+		key := groupKey{gr.o, gr.t}
 		for _, k := range byTheme[key.t] {
 			if !middle {
 				gr.out = append(gr.out, [2]int{k, g.AddArc(gr.node, 1+k, 0, int64(seats[k]), 0)})
@@ -379,9 +410,26 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 		}
 	}
 	pr.work += int64(g.NumArcs())
+	return net
+}
+
+// solve solves the round's flow, from the previous solve when there was
+// one, and returns the session of each participant in the round and the
+// round each one leaves for it (or -1).
+func (net *roundNet) solve(ctx context.Context) (got, drop []int, err error) {
+	pr, g, sessions := net.pr, net.g, net.sessions
+	const sink = 0
 	sol, err := g.Solve(ctx)
 	if err != nil {
 		return nil, nil, err
+	}
+	if net.solved {
+		pr.work += int64(len(net.arcs)) / 4 // a warm re-solve touches a part of them
+	}
+	net.solved = true
+	got, drop = slices.Clone(net.got0), make([]int, pr.nP)
+	for p := range drop {
+		drop[p] = -1
 	}
 	// The seat prices of this round's sessions, for the relaxation's start.
 	if pr.seatPrice == nil {
@@ -393,20 +441,16 @@ func (pr *problem) roundFlow(ctx context.Context, st *state, r int, open []sessi
 	// Who took which theme, then the group's flow to each session shared
 	// out among them in participant order: within a group they are
 	// interchangeable.
-	took := map[groupKey][]int{}
-	for _, a := range arcs {
+	took := make([][]int, len(net.groups))
+	for _, a := range net.arcs {
 		if sol.Flow[a.id] > 0 {
-			key := groupKey{-1, a.t}
-			if middle {
-				key.o = pr.pOrg[a.p]
-			}
-			took[key] = append(took[key], a.p)
+			took[a.group] = append(took[a.group], a.p)
 			drop[a.p] = a.q
 		}
 	}
-	for _, key := range groupKeys {
-		ps := took[key]
-		for _, out := range groups[key].out {
+	for gi, gr := range net.groups {
+		ps := took[gi]
+		for _, out := range gr.out {
 			for n := sol.Flow[out[1]]; n > 0 && len(ps) > 0; n-- {
 				got[ps[0]] = sessions[out[0]]
 				ps = ps[1:]
