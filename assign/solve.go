@@ -131,6 +131,7 @@ type search struct {
 
 	lastPrimalEnd  int64 // problem.work when the last plan from the relaxation was done
 	lastPrimalCost int64 // and the work it took
+	primalWait     uint  // the next waits lastPrimalCost<<primalWait
 }
 
 func (s *search) report() {
@@ -331,12 +332,20 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 			s.stop()
 			break
 		}
-		if !s.boundOnly && iter%primalEvery == primalEvery-1 && s.pr.work-s.lastPrimalEnd >= s.lastPrimalCost {
-			w0 := s.pr.work
+		if !s.boundOnly && iter%primalEvery == primalEvery-1 && s.pr.work-s.lastPrimalEnd >= s.lastPrimalCost<<s.primalWait {
+			w0, obj0 := s.pr.work, s.bestObj
 			if err := s.tryDelegations(ctx, tried); err != nil {
 				return best, err
 			}
 			s.lastPrimalEnd, s.lastPrimalCost = s.pr.work, s.pr.work-w0
+			// Each plan that does not beat the best makes the next one
+			// wait twice as long (up to 16 times its cost), so that the
+			// bound gets the time plans do not use.
+			if s.bestObj > obj0 {
+				s.primalWait = 0
+			} else {
+				s.primalWait = min(s.primalWait+1, 4)
+			}
 		}
 		if theta < 1e-6 || !lg.step(L, float64(s.bestObj), theta) {
 			break
@@ -552,10 +561,10 @@ func (s *search) tryDelegations(ctx context.Context, tried map[uint64]bool) erro
 	st := pr.newState()
 	worth := func(o, k int) int64 {
 		v := lg.orgValue[o*lg.nOpt+k]
-		if math.IsInf(v, -1) {
-			return -1e9 // a round the current branch rules out
+		if !(v > -1e9) { // -Inf, NaN included
+			return -1e9 // a round the current branch rules out, or next to worthless
 		}
-		return int64(math.Round(v))
+		return int64(math.Round(min(v, 1e9)))
 	}
 	if err := pr.chooseDelegations(ctx, st, worth); err != nil {
 		return ctxErr(ctx, err)
