@@ -13,18 +13,22 @@ import (
 type annealer struct {
 	pr   *problem
 	st   *state
-	size []int // per session
-	os   map[[2]int]int
-	obj  int64
+	size []int         // per session
+	os   map[int64]int // colleagues per organisation*nS+session
+	// touched lists the keys of asg changed since the walk's best state
+	// was last brought up to date; overflow means too many to list.
+	touched  []int
+	overflow bool
+	obj      int64
 }
 
 func (pr *problem) newAnnealer(st *state) *annealer {
-	a := &annealer{pr: pr, st: st.clone(), size: make([]int, pr.nS), os: map[[2]int]int{}}
+	a := &annealer{pr: pr, st: st.clone(), size: make([]int, pr.nS), os: map[int64]int{}}
 	for p := range pr.nP {
 		for r := range pr.nR {
 			if s := a.st.asg[p*pr.nR+r]; s >= 0 {
 				a.size[s]++
-				a.os[[2]int{pr.pOrg[p], s}]++
+				a.os[pr.orgSess(pr.pOrg[p], s)]++
 			}
 		}
 	}
@@ -34,25 +38,32 @@ func (pr *problem) newAnnealer(st *state) *annealer {
 
 // enter is what p adds by entering s: its value less the colleagues met.
 func (a *annealer) enter(p, s int) int64 {
-	return a.pr.value(p, s) - int64(a.pr.w.SamePair)*int64(a.os[[2]int{a.pr.pOrg[p], s}])
+	return a.pr.value(p, s) - int64(a.pr.w.SamePair)*int64(a.os[a.pr.orgSess(a.pr.pOrg[p], s)])
 }
 
 // leave is what p's leaving s adds (p still counted in s).
 func (a *annealer) leave(p, s int) int64 {
-	return -a.pr.value(p, s) + int64(a.pr.w.SamePair)*int64(a.os[[2]int{a.pr.pOrg[p], s}]-1)
+	return -a.pr.value(p, s) + int64(a.pr.w.SamePair)*int64(a.os[a.pr.orgSess(a.pr.pOrg[p], s)]-1)
 }
 
 func (a *annealer) put(p, r, s int) {
 	pr := a.pr
 	key := p*pr.nR + r
+	if !a.overflow {
+		if len(a.touched) >= len(a.st.asg) {
+			a.touched, a.overflow = a.touched[:0], true
+		} else {
+			a.touched = append(a.touched, key)
+		}
+	}
 	if old := a.st.asg[key]; old >= 0 {
 		a.size[old]--
-		a.os[[2]int{pr.pOrg[p], old}]--
+		a.os[pr.orgSess(pr.pOrg[p], old)]--
 	}
 	a.st.asg[key] = s
 	if s >= 0 {
 		a.size[s]++
-		a.os[[2]int{pr.pOrg[p], s}]++
+		a.os[pr.orgSess(pr.pOrg[p], s)]++
 	}
 }
 
@@ -66,7 +77,7 @@ func (a *annealer) canEnter(p, r, s int) bool {
 	if a.size[s] == 0 && pr.sMin[s] > 1 {
 		return false // would open a session below its minimum
 	}
-	if pr.maxPerOrg > 0 && a.os[[2]int{pr.pOrg[p], s}] >= pr.maxPerOrg {
+	if pr.maxPerOrg > 0 && a.os[pr.orgSess(pr.pOrg[p], s)] >= pr.maxPerOrg {
 		return false
 	}
 	t := pr.sTheme[s]
@@ -119,6 +130,7 @@ func (s *search) anneal(ctx context.Context, st *state, moves int) *state {
 func (s *search) walk(ctx context.Context, a *annealer, moves int, t0, t1 float64) *state {
 	pr := s.pr
 	best, bestObj := a.st.clone(), a.obj
+	a.touched, a.overflow = a.touched[:0], false
 	nR := pr.nR
 	cool := math.Pow(t1/t0, 1/float64(moves))
 	temp := t0
@@ -237,7 +249,14 @@ func (s *search) walk(ctx context.Context, a *annealer, moves int, t0, t1 float6
 		}
 		if a.obj > bestObj {
 			bestObj = a.obj
-			copy(best.asg, a.st.asg)
+			if a.overflow {
+				copy(best.asg, a.st.asg)
+			} else {
+				for _, key := range a.touched {
+					best.asg[key] = a.st.asg[key]
+				}
+			}
+			a.touched, a.overflow = a.touched[:0], false
 		}
 	}
 	return best
@@ -260,3 +279,6 @@ func firstRank(w model.Weights) int {
 	}
 	return w.Rank[0]
 }
+
+// orgSess is the key of an (organisation, session) pair in maps.
+func (pr *problem) orgSess(o, s int) int64 { return int64(o)*int64(pr.nS) + int64(s) }

@@ -296,7 +296,7 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 			byTheme[t] = append(byTheme[t], k)
 		}
 	}
-	middle := pr.w.SamePair > 0 || pr.maxPerOrg > 0
+	middle := pr.maxPerOrg > 0 || pr.w.SamePair > 0 && !pr.flat
 	net := &roundNet{pr: pr, g: g, sessions: sessions, middle: middle, got0: got}
 	type groupKey struct{ o, t int }
 	groupAt := map[groupKey]int{}

@@ -59,6 +59,9 @@ type problem struct {
 	// seatPrice is the dual value of a seat of each session in the last
 	// flow of its round: where the relaxation's prices start.
 	seatPrice []float64
+	// flat leaves the colleague penalty out of the round flows (no
+	// (organisation, session) layer): the first plan of a huge event.
+	flat bool
 	// shut, when set, is the branch and bound's rule of each session: the
 	// plans built during a branch leave its shut sessions closed.
 	shut []int8

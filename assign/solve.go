@@ -85,6 +85,7 @@ func gap(obj, bound int64) float64 {
 // (model.ValidationErrors); an event without any valid plan gives a
 // *SetupError that says why.
 func Solve(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, error) {
+	start := time.Now()
 	if err := ev.Validate(); err != nil {
 		return nil, err
 	}
@@ -100,9 +101,13 @@ func Solve(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, err
 	if limit <= 0 {
 		limit = DefaultTimeLimit
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
+	// The limit counts from the call: validation before the search, and
+	// writing and checking the plan after it (about 20 µs a participant,
+	// kept in reserve) are in it.
+	reserve := min(limit/5, time.Duration(pr.nP)*20*time.Microsecond)
+	ctx, cancel := context.WithDeadline(ctx, start.Add(limit-reserve))
 	defer cancel()
-	s := newSearch(pr, opts, time.Now(), cancel)
+	s := newSearch(pr, opts, start, cancel)
 	if err := s.run(ctx); err != nil {
 		return nil, err
 	}
@@ -157,8 +162,15 @@ func (s *search) run(ctx context.Context) error {
 		return err
 	}
 	s.bound = math.MaxInt64
-	if err := s.descend(ctx, st); err != nil {
-		return err
+	if pr.nP > hugeEvent {
+		if err := s.firstHuge(ctx, st); err != nil {
+			return err
+		}
+	}
+	if s.best == nil {
+		if err := s.descend(ctx, st); err != nil {
+			return err
+		}
 	}
 	if s.best == nil {
 		if ctx.Err() != nil {
@@ -225,9 +237,57 @@ func (s *search) descend(ctx context.Context, st *state) error {
 	return nil
 }
 
+// hugeAnnealMoves is the number of annealing moves per participant and
+// round spent on the greedy plan of a huge event.
+const hugeAnnealMoves = 20
+
 // annealMoves is the number of annealing moves per participant and round
 // each time the round flows of a descent are stuck.
 const annealMoves = 200
+
+// firstHuge makes the first plan of an event too large for round flows
+// with the colleague layer within any sensible limit: the rounds are
+// solved one after the other as flows without that layer, colleagues are
+// then spread over parallel sessions (with maxPerOrganisation, which
+// needs the layer, a greedy pass instead), and the plan is annealed. The
+// search then only improves the bound. Nothing is offered when these
+// fail (minimum sizes with pins, say): the caller's descent takes over.
+func (s *search) firstHuge(ctx context.Context, st *state) error {
+	pr := s.pr
+	first := st.clone()
+	if pr.maxPerOrg > 0 {
+		if !pr.greedy(ctx, first, s.rng) {
+			return nil
+		}
+	} else {
+		pr.flat = true
+		for r := range pr.nR {
+			good, _, err := pr.solveRound(ctx, first, r, false, nil)
+			if err != nil || !good {
+				pr.flat = false
+				return ctxErr(ctx, err)
+			}
+		}
+		pr.flat = false
+		if !pr.spread(ctx, first) {
+			return nil
+		}
+	}
+	s.offer(first)
+	// A short cool walk, at most a quarter of the time left: the bound
+	// gets the rest.
+	moves := hugeAnnealMoves * pr.nP * pr.nR
+	wctx := ctx
+	if dl, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, time.Until(dl)/4)
+		defer cancel()
+	}
+	s.offer(s.walk(wctx, pr.newAnnealer(first), moves, 1, 0.1))
+	pr.work += int64(moves / 16)
+	s.boundOnly = true
+	return nil
+}
 
 // ctxErr turns an error caused by the end of the time limit into nil: the
 // search simply stops with what it has.
@@ -248,6 +308,9 @@ func (s *search) improve(ctx context.Context) error {
 		return err
 	}
 	s.setBound(b)
+	if s.boundOnly {
+		return nil
+	}
 	return s.perturb(ctx, tried, saved)
 }
 
@@ -381,8 +444,10 @@ func (s *search) prove(ctx context.Context, tried map[uint64]bool, depth int) (i
 		return math.MinInt64, nil
 	}
 	// The choices at the best prices may be a plan, or close to one.
-	if err := s.tryDelegations(ctx, tried); err != nil {
-		return bound, err
+	if !s.boundOnly {
+		if err := s.tryDelegations(ctx, tried); err != nil {
+			return bound, err
+		}
 	}
 	if bound <= s.bestObj {
 		return bound, nil

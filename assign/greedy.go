@@ -1,0 +1,207 @@
+package assign
+
+import (
+	"cmp"
+	"context"
+	"math/rand/v2"
+	"slices"
+)
+
+// hugeEvent is the number of participants above which the first plan is
+// built greedily: round flows over a hundred thousand people and
+// thousands of (organisation, session) pairs take minutes.
+const hugeEvent = 20000
+
+// greedy fills st (rooms and pins already in place) participant by
+// participant, in a random order drawn from rng: each takes, while they
+// want more sessions, the free round and unused theme of highest value
+// that still has a seat, in the parallel session with the fewest
+// colleagues. Sessions left below their minimum are then closed and their
+// members placed again, until none is left short. It reports false when
+// a short session holds a pinned participant (it cannot be closed), or
+// when ctx ends; st is then incomplete.
+func (pr *problem) greedy(ctx context.Context, st *state, rng *rand.Rand) bool {
+	nR := pr.nR
+	size := make([]int, pr.nS)
+	closed := make([]bool, pr.nS)
+	colleagues := map[[2]int]int{}
+	for p := range pr.nP {
+		for r := range nR {
+			if s := st.asg[p*nR+r]; s >= 0 {
+				size[s]++
+				colleagues[[2]int{pr.pOrg[p], s}]++
+			}
+		}
+	}
+	// bestSession is the open session of theme ts in its round with a seat
+	// that p's organisation fills least, or -1; opening an empty session
+	// with a minimum above 1 is allowed only on the first pass.
+	bestSession := func(p int, ts themeSessions, first bool) (int, int) {
+		best, fewest := -1, 0
+		for _, s := range ts.sessions {
+			if closed[s] || size[s] >= pr.sCap[s] || (!first && size[s] == 0 && pr.sMin[s] > 1) {
+				continue
+			}
+			n := colleagues[[2]int{pr.pOrg[p], s}]
+			if pr.maxPerOrg > 0 && n >= pr.maxPerOrg {
+				continue
+			}
+			if best < 0 || n < fewest {
+				best, fewest = s, n
+			}
+		}
+		return best, fewest
+	}
+	used := make([]bool, pr.nT)
+	place := func(p int, first bool) {
+		d := st.deleg[pr.pOrg[p]]
+		free := pr.free(p, d)
+		clear(used)
+		n := 0
+		for r := range nR {
+			if s := st.asg[p*nR+r]; s >= 0 {
+				used[pr.sTheme[s]] = true
+				n++
+			}
+		}
+		for ; n < pr.wanted(p, d); n++ {
+			bestR, bestS, bestV := -1, -1, int64(0)
+			for r := range nR {
+				if free&(1<<r) == 0 || st.asg[p*nR+r] >= 0 {
+					continue
+				}
+				for _, ts := range pr.roundThemes[r] {
+					v := pr.pValue[p][ts.theme]
+					if used[ts.theme] || v == forbidden || (bestR >= 0 && v+pr.unplacedWeight() <= bestV) {
+						continue
+					}
+					// The session's worth to p: its value, the unplaced
+					// penalty it saves, less the colleagues p meets there.
+					if s, n := bestSession(p, ts, first); s >= 0 {
+						if w := v + pr.unplacedWeight() - int64(pr.w.SamePair)*int64(n); bestR < 0 || w > bestV {
+							bestR, bestS, bestV = r, s, w
+						}
+					}
+				}
+			}
+			if bestR < 0 {
+				return
+			}
+			st.asg[p*nR+bestR] = bestS
+			used[pr.sTheme[bestS]] = true
+			size[bestS]++
+			colleagues[[2]int{pr.pOrg[p], bestS}]++
+		}
+	}
+	order := rng.Perm(pr.nP)
+	for i, p := range order {
+		if i&1023 == 0 && ctx.Err() != nil {
+			return false
+		}
+		place(p, true)
+	}
+	for {
+		short := false
+		for s := range pr.nS {
+			if size[s] > 0 && size[s] < pr.sMin[s] {
+				closed[s], short = true, true
+			}
+		}
+		if !short {
+			return true
+		}
+		var moved []int
+		for p := range pr.nP {
+			for r := range nR {
+				s := st.asg[p*nR+r]
+				if s < 0 || !closed[s] {
+					continue
+				}
+				if pr.pin(p, r) == s {
+					return false
+				}
+				st.asg[p*nR+r] = -1
+				size[s]--
+				colleagues[[2]int{pr.pOrg[p], s}]--
+				moved = append(moved, p)
+			}
+		}
+		for _, p := range moved {
+			place(p, false)
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+	}
+}
+
+func (pr *problem) unplacedWeight() int64 { return int64(pr.w.Unplaced) }
+
+// spread deals, in every round, the participants of each theme's parallel
+// sessions out again so that colleagues are spread as evenly as the
+// sessions' sizes allow: sizes stay as they are, so seats and minimum
+// sizes still hold; organisations with the most members are dealt first,
+// each member to the session where their organisation has fewest so far.
+// Pinned participants stay. It returns false when ctx ends.
+func (pr *problem) spread(ctx context.Context, st *state) bool {
+	nR := pr.nR
+	for r := range nR {
+		if ctx.Err() != nil {
+			return false
+		}
+		members := map[int][]int{} // session -> unpinned members
+		for p := range pr.nP {
+			if s := st.asg[p*nR+r]; s >= 0 && pr.pin(p, r) != s {
+				members[s] = append(members[s], p)
+			}
+		}
+		for _, ts := range pr.roundThemes[r] {
+			if len(ts.sessions) < 2 {
+				continue
+			}
+			room := make([]int, len(ts.sessions))
+			byOrg := map[int][]int{}
+			var orgs []int
+			have := map[[2]int]int{} // (organisation, session index) -> members
+			for k, s := range ts.sessions {
+				room[k] = len(members[s])
+				for _, p := range members[s] {
+					o := pr.pOrg[p]
+					if byOrg[o] == nil {
+						orgs = append(orgs, o)
+					}
+					byOrg[o] = append(byOrg[o], p)
+				}
+			}
+			// Pinned members count as colleagues already there.
+			for p := range pr.nP {
+				if s := pr.pin(p, r); s >= 0 && pr.sTheme[s] == ts.theme {
+					for k, x := range ts.sessions {
+						if x == s {
+							have[[2]int{pr.pOrg[p], k}]++
+						}
+					}
+				}
+			}
+			slices.SortStableFunc(orgs, func(a, b int) int { return cmp.Compare(len(byOrg[b]), len(byOrg[a])) })
+			for _, o := range orgs {
+				for _, p := range byOrg[o] {
+					best := -1
+					for k := range ts.sessions {
+						if room[k] == 0 {
+							continue
+						}
+						if best < 0 || have[[2]int{o, k}] < have[[2]int{o, best}] ||
+							have[[2]int{o, k}] == have[[2]int{o, best}] && room[k] > room[best] {
+							best = k
+						}
+					}
+					room[best]--
+					have[[2]int{o, best}]++
+					st.asg[p*nR+r] = ts.sessions[best]
+				}
+			}
+		}
+	}
+	return true
+}

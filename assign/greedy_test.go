@@ -1,0 +1,69 @@
+package assign
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/roundtable-go/roundtable/assign/internal/randevent"
+	"github.com/roundtable-go/roundtable/model"
+)
+
+// TestFirstHuge builds the first plan of the huge-event path (flows
+// without the colleague layer and spread colleagues, or the greedy pass
+// under maxPerOrganisation, then a short walk) on random events with
+// every feature of the format: whenever it offers a plan, the plan obeys
+// every rule, and it never offers a plan below what it built first.
+func TestFirstHuge(t *testing.T) {
+	built, withMax := 0, 0
+	for i := range 60 {
+		c := matchConfig(i)
+		ev := randevent.New(uint64(9200+i), c)
+		pr, err := compile(ev.Normalized())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		s := newSearch(pr, Options{Seed: uint64(i)}, time.Now(), cancel)
+		st := pr.newState()
+		if pr.chooseDelegations(ctx, st, nil) != nil {
+			cancel()
+			continue
+		}
+		var first int64
+		s.opts.OnImprove = func(p Progress) {
+			if first == 0 {
+				first = p.Objective
+			}
+		}
+		err = s.firstHuge(ctx, st)
+		cancel()
+		if err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+		if s.best == nil {
+			continue // minimum sizes the greedy passes could not meet
+		}
+		built++
+		if pr.maxPerOrg > 0 {
+			withMax++
+		}
+		plan, err := pr.plan(s.best, s.bestObj, 1<<40)
+		if err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+		if err := model.Check(ev, plan).Err(); err != nil {
+			t.Fatalf("event %d: the first plan of a huge event breaks rules: %v", i, err)
+		}
+		if s.bestObj < first {
+			t.Fatalf("event %d: best %d below the first plan %d", i, s.bestObj, first)
+		}
+		if !s.boundOnly {
+			t.Errorf("event %d: a plan was offered but the search still looks for plans", i)
+		}
+	}
+	t.Logf("%d of 60 events got a plan, %d of them under maxPerOrganisation", built, withMax)
+	if built < 30 || withMax == 0 {
+		t.Errorf("only %d plans (%d with maxPerOrganisation): the test checks too little", built, withMax)
+	}
+}
