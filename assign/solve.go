@@ -178,11 +178,25 @@ func (s *search) run(ctx context.Context) error {
 		}
 		return &SetupError{Problems: []string{pr.noPlanReason()}}
 	}
+	s.startBound()
+	return s.improve(ctx)
+}
+
+// startBound sets up the relaxation, once, and takes its value at the
+// starting prices as a first bound, so that a solve stopped early still
+// returns a finite one.
+func (s *search) startBound() {
+	if s.lg != nil {
+		return
+	}
+	pr := s.pr
 	s.lg = newLagrange(pr)
 	s.lg.setWorkers(s.opts.Workers)
 	s.lg.initPrices()
 	pr.shut = s.lg.sessRule
-	return s.improve(ctx)
+	if L, margin := s.lg.eval(); !math.IsInf(L, -1) {
+		s.setBound(int64(math.Floor(L + margin)))
+	}
 }
 
 // descend re-solves one round at a time, every other round fixed, until
@@ -201,8 +215,12 @@ func (s *search) descend(ctx context.Context, st *state) error {
 		}
 	}
 	obj := pr.evaluate(cur)
-	// On large events the first plan is offered at once: the relaxation's
-	// guided plans improve on it for less than these passes cost.
+	// The first pass is a plan: offered at once, so that a solve stopped
+	// during the descent still has it. On large events the descent stops
+	// here: the relaxation's guided plans improve on it for less than
+	// these passes cost.
+	s.offer(cur)
+	s.startBound()
 	for improved := pr.nP <= largeEvent; improved && ctx.Err() == nil; {
 		improved = false
 		for r := range pr.nR {
@@ -274,6 +292,7 @@ func (s *search) firstHuge(ctx context.Context, st *state) error {
 		}
 	}
 	s.offer(first)
+	s.startBound()
 	// A short cool walk, at most a quarter of the time left: the bound
 	// gets the rest.
 	moves := hugeAnnealMoves * pr.nP * pr.nR
