@@ -71,11 +71,18 @@ type cand struct {
 	s  int
 }
 
+// maxSigma is the most colleague prices the relaxation keeps: 32 million,
+// a quarter of a gigabyte per array of them.
+const maxSigma = 32 << 20
+
 func newLagrange(pr *problem) *lagrange {
 	lg := &lagrange{pr: pr}
 	lg.pi = make([]float64, pr.nS)
-	lg.useSigma = pr.w.SamePair > 0 || pr.maxPerOrg > 0
 	lg.nOpt = max(1, len(pr.delegRounds))
+	// Colleague prices take a few arrays of organisations x sessions;
+	// beyond maxSigma of them the colleague links are dropped instead of
+	// priced (the bound stays valid, only looser).
+	lg.useSigma = (pr.w.SamePair > 0 || pr.maxPerOrg > 0) && pr.nO*lg.nOpt*pr.nS <= maxSigma
 	if lg.useSigma {
 		n := pr.nO * lg.nOpt * pr.nS
 		lg.sigma = make([]float64, n)

@@ -85,6 +85,22 @@
 // random events of 200 people this took the mean gap at 1 s from 1.2 %
 // to 0.14 % (benchmarks/README.md).
 //
+// The first pass is offered as soon as it exists, with the relaxation's
+// value at its starting prices as a first bound, so that a solve stopped
+// early returns a plan and a finite bound. Plans rebuilt from the
+// relaxation (below) wait twice as long after each one that does not beat
+// the best, leaving the time to the bound when they do not pay.
+//
+// On events whose round flows would have over a million participant-theme
+// arcs (10,000 people with 40 themes in 4 rounds, say) the colleague layer
+// makes them too slow (millions of (organisation, session) arcs): the
+// first pass solves
+// the rounds without it, deals colleagues out over the parallel sessions
+// of each theme (session sizes kept), and a short cool walk of the
+// annealer follows (with maxPerOrganisation, a greedy pass replaces the
+// flows); the rest of the time goes to the bound. Beyond 32 million
+// (organisation, session) pairs the bound leaves colleague prices out.
+//
 // Delegation rooms start from a feasible choice (one flow: organisation ->
 // (host, round)) spread so that every round loses about as many people.
 // Every few subgradient steps the search restarts from the rooms and the

@@ -7,10 +7,22 @@ import (
 	"slices"
 )
 
-// hugeEvent is the number of participants above which the first plan is
-// built greedily: round flows over a hundred thousand people and
-// thousands of (organisation, session) pairs take minutes.
-const hugeEvent = 20000
+// hugeFlow is the size of the round flows (participant-theme arcs over
+// all rounds) above which the first plan is built without the colleague
+// layer: with it, flows over tens of thousands of people and thousands of
+// (organisation, session) pairs take minutes. A 3,000-person event of 12
+// themes in 3 rounds is about a tenth of it; 10,000 people with 40
+// themes in 4 rounds, 1.6 times.
+const hugeFlow = 1 << 20
+
+// huge reports whether the event's round flows are over hugeFlow.
+func (pr *problem) huge() bool {
+	n := 0
+	for _, ts := range pr.roundThemes {
+		n += len(ts)
+	}
+	return pr.nP*n > hugeFlow
+}
 
 // greedy fills st (rooms and pins already in place) participant by
 // participant, in a random order drawn from rng: each takes, while they

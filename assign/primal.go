@@ -226,7 +226,9 @@ type roundNet struct {
 	solved   bool  // solved before: the next solve is warm
 }
 
-type roundArc struct{ p, t, q, id, group int }
+// roundArc is a participant's arc into a theme group (int32: there may be
+// tens of millions).
+type roundArc struct{ p, t, q, id, group int32 }
 
 // roundGroup gathers the participants of one organisation (or of all,
 // without the middle layer) who take one theme; its arcs lead to the
@@ -234,7 +236,8 @@ type roundArc struct{ p, t, q, id, group int }
 type roundGroup struct {
 	o, t    int
 	node    int
-	members []int    // participants who may enter, in order
+	members int      // participants who may enter
+	last    int      // the last of them (they come in order)
 	out     [][2]int // (session index, arc) of its arcs to sessions
 }
 
@@ -298,6 +301,9 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 	}
 	middle := pr.maxPerOrg > 0 || pr.w.SamePair > 0 && !pr.flat
 	net := &roundNet{pr: pr, g: g, sessions: sessions, middle: middle, got0: got}
+	if active == nil && !swaps {
+		net.arcs = make([]roundArc, 0, pr.nP*len(themes)) // at most one arc per participant and theme
+	}
 	type groupKey struct{ o, t int }
 	groupAt := map[groupKey]int{}
 	var supply int64
@@ -339,10 +345,10 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 				net.groups = append(net.groups, &roundGroup{o: key.o, t: t, node: g.AddNode()})
 			}
 			gr := net.groups[gi]
-			if n := len(gr.members); n == 0 || gr.members[n-1] != p {
-				gr.members = append(gr.members, p)
+			if gr.members == 0 || gr.last != p {
+				gr.members, gr.last = gr.members+1, p
 			}
-			net.arcs = append(net.arcs, roundArc{p, t, q, g.AddArc(v, gr.node, 0, 1, cost), gi})
+			net.arcs = append(net.arcs, roundArc{int32(p), int32(t), int32(q), int32(g.AddArc(v, gr.node, 0, 1, cost)), int32(gi)})
 		}
 		for _, t := range themes {
 			val := pr.value(p, sessions[byTheme[t][0]])
@@ -390,7 +396,7 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 			}
 			s := sessions[k]
 			k0 := pinnedOS[[2]int{key.o, s}]
-			n := min(len(gr.members), seats[k])
+			n := min(gr.members, seats[k])
 			if pr.maxPerOrg > 0 {
 				n = min(n, max(0, pr.maxPerOrg-k0))
 			}
@@ -444,8 +450,8 @@ func (net *roundNet) solve(ctx context.Context) (got, drop []int, err error) {
 	took := make([][]int, len(net.groups))
 	for _, a := range net.arcs {
 		if sol.Flow[a.id] > 0 {
-			took[a.group] = append(took[a.group], a.p)
-			drop[a.p] = a.q
+			took[a.group] = append(took[a.group], int(a.p))
+			drop[a.p] = int(a.q)
 		}
 	}
 	for gi, gr := range net.groups {

@@ -162,7 +162,7 @@ func (s *search) run(ctx context.Context) error {
 		return err
 	}
 	s.bound = math.MaxInt64
-	if pr.nP > hugeEvent {
+	if pr.huge() {
 		if err := s.firstHuge(ctx, st); err != nil {
 			return err
 		}
