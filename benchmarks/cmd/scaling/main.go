@@ -135,7 +135,13 @@ func row(w io.Writer, p point) {
 	if p.Note != "" {
 		first += " (" + p.Note + ")"
 	}
-	fmt.Fprintf(w, "| %d | %d | %d | %s | %s | %s | %.1f s | %.0f MB |\n", p.N, p.Rounds, p.Themes, first, gap, ob, p.Wall, p.PeakMB)
+	count := func(n int) string { // 0: the family's own, unknown when the child failed
+		if n == 0 {
+			return "-"
+		}
+		return strconv.Itoa(n)
+	}
+	fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s | %.1f s | %.0f MB |\n", p.N, count(p.Rounds), count(p.Themes), first, gap, ob, p.Wall, p.PeakMB)
 }
 
 // solveChild runs one solve in a child process and watches its memory.

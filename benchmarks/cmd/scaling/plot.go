@@ -8,8 +8,8 @@ import (
 )
 
 // plot draws two log-log panels against the participants: seconds to the
-// first plan (a cross where there was none within the limit, drawn at the
-// limit) and peak memory.
+// first plan and peak memory; a cross marks a solve without a plan (drawn
+// at the limit in the first panel, at its peak in the second).
 func plot(ps []point, family string, limit time.Duration) string {
 	const w, h, pad = 360, 260, 50
 	var b strings.Builder
@@ -21,7 +21,7 @@ func plot(ps []point, family string, limit time.Duration) string {
 		}
 		return p.First, true
 	}
-	mem := func(p point) (float64, bool) { return p.PeakMB, p.PeakMB > 0 }
+	mem := func(p point) (float64, bool) { return p.PeakMB, p.First >= 0 }
 	panel(&b, ps, 0, 24, w, h, pad, "seconds to the first plan", time)
 	panel(&b, ps, w+20, 24, w, h, pad, "peak memory, MB", mem)
 	b.WriteString("</svg>\n")
