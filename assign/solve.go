@@ -26,8 +26,10 @@ const DefaultTimeLimit = 10 * time.Second
 
 // Options tune a solve. The zero value is ready to use.
 type Options struct {
-	// TimeLimit bounds the solve; 0 means DefaultTimeLimit. The solve
-	// stops earlier when the plan is proven optimal.
+	// TimeLimit bounds the solve, from the call to the return (validating
+	// the event and writing and checking the plan included); 0 means
+	// DefaultTimeLimit. The solve stops earlier when the plan is proven
+	// optimal.
 	TimeLimit time.Duration
 	// Seed drives every random choice of the search. Same event, seed and
 	// Workers give the same plan.
