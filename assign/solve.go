@@ -223,7 +223,7 @@ func (s *search) descend(ctx context.Context, st *state) error {
 	// these passes cost.
 	s.offer(cur)
 	s.startBound()
-	for improved := pr.nP <= largeEvent; improved && ctx.Err() == nil; {
+	for improved := pr.nP <= largeEvent; improved && ctx.Err() == nil && !s.workDone(); {
 		improved = false
 		for r := range pr.nR {
 			for _, swaps := range []bool{true, false} {
@@ -308,6 +308,11 @@ func (s *search) firstHuge(ctx context.Context, st *state) error {
 	pr.work += int64(moves / 16)
 	s.boundOnly = true
 	return nil
+}
+
+// workDone reports whether Options.WorkLimit is reached.
+func (s *search) workDone() bool {
+	return s.opts.WorkLimit > 0 && s.pr.work >= s.opts.WorkLimit
 }
 
 // ctxErr turns an error caused by the end of the time limit into nil: the
