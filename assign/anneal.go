@@ -91,6 +91,38 @@ func (a *annealer) canEnter(p, r, s int) bool {
 	return true
 }
 
+// exchange moves p1 in round r1 to session to1 and p2 in round r2 to
+// to2, both first leaving the sessions they are in there (p1 == p2 with
+// r1 != r2 is a turn). It returns the change of the objective, or false,
+// with the state unchanged, when a rule forbids the entries.
+func (a *annealer) exchange(p1, r1, to1, p2, r2, to2 int) (int64, bool) {
+	nR := a.pr.nR
+	from1, from2 := a.st.asg[p1*nR+r1], a.st.asg[p2*nR+r2]
+	delta := a.leave(p1, from1)
+	a.put(p1, r1, -1)
+	delta += a.leave(p2, from2)
+	a.put(p2, r2, -1)
+	if a.canEnter(p1, r1, to1) {
+		delta += a.enter(p1, to1)
+		a.put(p1, r1, to1)
+		if a.canEnter(p2, r2, to2) {
+			delta += a.enter(p2, to2)
+			a.put(p2, r2, to2)
+			return delta, true
+		}
+	}
+	a.undo(p1, r1, from1, p2, r2, from2)
+	return 0, false
+}
+
+// undo puts p1 back into from1 in round r1 and p2 into from2 in r2.
+func (a *annealer) undo(p1, r1, from1, p2, r2, from2 int) {
+	a.put(p1, r1, -1)
+	a.put(p2, r2, -1)
+	a.put(p1, r1, from1)
+	a.put(p2, r2, from2)
+}
+
 // canLeave reports whether s may lose one member.
 func (a *annealer) canLeave(s int) bool {
 	n := a.size[s]
@@ -192,24 +224,12 @@ func (s *search) walk(ctx context.Context, a *annealer, moves int, t0, t1 float6
 			if q == p || other < 0 || other == cur || pr.pin(q, r) >= 0 {
 				continue
 			}
-			delta := a.leave(p, cur)
-			a.put(p, r, -1)
-			delta += a.leave(q, other)
-			a.put(q, r, -1)
-			ok := a.canEnter(p, r, other) && a.canEnter(q, r, cur)
-			if ok {
-				delta += a.enter(p, other)
-				a.put(p, r, other)
-				delta += a.enter(q, cur)
-				a.put(q, r, cur)
-			}
-			if ok && accept(delta) {
-				a.obj += delta
-			} else {
-				a.put(p, r, -1)
-				a.put(q, r, -1)
-				a.put(p, r, cur)
-				a.put(q, r, other)
+			if delta, ok := a.exchange(p, r, other, q, r, cur); ok {
+				if accept(delta) {
+					a.obj += delta
+				} else {
+					a.undo(p, r, cur, q, r, other)
+				}
 			}
 		default: // turn: exchange the rounds of p's themes in r and q
 			r2 := rng.IntN(nR)
@@ -225,26 +245,12 @@ func (s *search) walk(ctx context.Context, a *annealer, moves int, t0, t1 float6
 			if to < 0 || to2 < 0 || !a.canLeave(cur) || !a.canLeave(s2) {
 				continue
 			}
-			delta := a.leave(p, cur)
-			a.put(p, r, -1)
-			delta += a.leave(p, s2)
-			a.put(p, r2, -1)
-			ok := a.canEnter(p, r, to)
-			if ok {
-				delta += a.enter(p, to)
-				a.put(p, r, to)
-				if ok = a.canEnter(p, r2, to2); ok {
-					delta += a.enter(p, to2)
-					a.put(p, r2, to2)
+			if delta, ok := a.exchange(p, r, to, p, r2, to2); ok {
+				if accept(delta) {
+					a.obj += delta
+				} else {
+					a.undo(p, r, cur, p, r2, s2)
 				}
-			}
-			if ok && accept(delta) {
-				a.obj += delta
-			} else {
-				a.put(p, r, -1)
-				a.put(p, r2, -1)
-				a.put(p, r, cur)
-				a.put(p, r2, s2)
 			}
 		}
 		if a.obj > bestObj {
