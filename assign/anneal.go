@@ -142,18 +142,22 @@ func (a *annealer) canLeave(s int) bool {
 // sessions wanted, maxPerOrganisation, pins, rooms) and its effect on the
 // objective is computed exactly (repeatPair aside: plans are still judged
 // by evaluate). A worse move is taken with probability exp(delta/T), T
-// falling geometrically to a tenth of a point over the budget of moves.
-// It returns the best state met, which is never worse than st.
-func (s *search) anneal(ctx context.Context, st *state, moves int) *state {
+// falling geometrically from t0 to a tenth of a point over the budget of
+// moves. It returns the best state met, which is never worse than st.
+func (s *search) anneal(ctx context.Context, st *state, moves int, t0 float64) *state {
 	pr := s.pr
 	if pr.nP == 0 || pr.nS == 0 || moves <= 0 {
 		return st
 	}
-	// From a tenth of a first choice down to a tenth of a point.
-	t0 := math.Max(1, float64(pr.w.Competence+firstRank(pr.w))/10)
 	best := s.walk(ctx, pr.newAnnealer(st), moves, t0, 0.1)
 	pr.work += int64(moves / 16) // a move costs a few map lookups
 	return best
+}
+
+// annealHot is the starting temperature of the annealing that follows a
+// stuck descent: a tenth of a first choice (competence included).
+func (pr *problem) annealHot() float64 {
+	return math.Max(1, float64(pr.w.Competence+firstRank(pr.w))/10)
 }
 
 // walk makes the annealing moves from a's state, the temperature falling

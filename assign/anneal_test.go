@@ -47,7 +47,7 @@ func TestAnnealKeepsRules(t *testing.T) {
 		for step := range 20 {
 			// Short walks from the annealer's current state: each ends in a
 			// state that must obey every rule.
-			best := s.anneal(context.Background(), a.st, 500)
+			best := s.anneal(context.Background(), a.st, 500, pr.annealHot())
 			for _, x := range []*state{a.st, best} {
 				plan, err := pr.plan(x, pr.evaluate(x), 1<<40)
 				if err != nil {

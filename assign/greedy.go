@@ -31,30 +31,21 @@ func (pr *problem) huge() bool {
 // colleagues. Sessions left below their minimum are then closed and their
 // members placed again, until none is left short. It reports false when
 // a short session holds a pinned participant (it cannot be closed), or
-// when ctx ends; st is then incomplete.
+// when ctx ends; st is then unchanged.
 func (pr *problem) greedy(ctx context.Context, st *state, rng *rand.Rand) bool {
 	nR := pr.nR
-	size := make([]int, pr.nS)
+	a := pr.newAnnealer(st) // its session sizes and colleague counts
 	closed := make([]bool, pr.nS)
-	colleagues := map[[2]int]int{}
-	for p := range pr.nP {
-		for r := range nR {
-			if s := st.asg[p*nR+r]; s >= 0 {
-				size[s]++
-				colleagues[[2]int{pr.pOrg[p], s}]++
-			}
-		}
-	}
 	// bestSession is the open session of theme ts in its round with a seat
 	// that p's organisation fills least, or -1; opening an empty session
 	// with a minimum above 1 is allowed only on the first pass.
 	bestSession := func(p int, ts themeSessions, first bool) (int, int) {
 		best, fewest := -1, 0
 		for _, s := range ts.sessions {
-			if closed[s] || size[s] >= pr.sCap[s] || (!first && size[s] == 0 && pr.sMin[s] > 1) {
+			if closed[s] || a.size[s] >= pr.sCap[s] || (!first && a.size[s] == 0 && pr.sMin[s] > 1) {
 				continue
 			}
-			n := colleagues[[2]int{pr.pOrg[p], s}]
+			n := a.os[pr.orgSess(pr.pOrg[p], s)]
 			if pr.maxPerOrg > 0 && n >= pr.maxPerOrg {
 				continue
 			}
@@ -66,31 +57,31 @@ func (pr *problem) greedy(ctx context.Context, st *state, rng *rand.Rand) bool {
 	}
 	used := make([]bool, pr.nT)
 	place := func(p int, first bool) {
-		d := st.deleg[pr.pOrg[p]]
+		d := a.st.deleg[pr.pOrg[p]]
 		free := pr.free(p, d)
 		clear(used)
 		n := 0
 		for r := range nR {
-			if s := st.asg[p*nR+r]; s >= 0 {
+			if s := a.st.asg[p*nR+r]; s >= 0 {
 				used[pr.sTheme[s]] = true
 				n++
 			}
 		}
 		for ; n < pr.wanted(p, d); n++ {
+			// The best session: its value (the unplaced weight it saves
+			// included) less the colleagues p meets there.
 			bestR, bestS, bestV := -1, -1, int64(0)
 			for r := range nR {
-				if free&(1<<r) == 0 || st.asg[p*nR+r] >= 0 {
+				if free&(1<<r) == 0 || a.st.asg[p*nR+r] >= 0 {
 					continue
 				}
 				for _, ts := range pr.roundThemes[r] {
-					v := pr.pValue[p][ts.theme]
-					if used[ts.theme] || v == forbidden || (bestR >= 0 && v+pr.unplacedWeight() <= bestV) {
+					v := pr.value(p, ts.sessions[0])
+					if used[ts.theme] || v == forbidden || (bestR >= 0 && v <= bestV) {
 						continue
 					}
-					// The session's worth to p: its value, the unplaced
-					// penalty it saves, less the colleagues p meets there.
 					if s, n := bestSession(p, ts, first); s >= 0 {
-						if w := v + pr.unplacedWeight() - int64(pr.w.SamePair)*int64(n); bestR < 0 || w > bestV {
+						if w := v - int64(pr.w.SamePair)*int64(n); bestR < 0 || w > bestV {
 							bestR, bestS, bestV = r, s, w
 						}
 					}
@@ -99,55 +90,47 @@ func (pr *problem) greedy(ctx context.Context, st *state, rng *rand.Rand) bool {
 			if bestR < 0 {
 				return
 			}
-			st.asg[p*nR+bestR] = bestS
+			a.put(p, bestR, bestS)
 			used[pr.sTheme[bestS]] = true
-			size[bestS]++
-			colleagues[[2]int{pr.pOrg[p], bestS}]++
 		}
 	}
-	order := rng.Perm(pr.nP)
-	for i, p := range order {
+	for i, p := range rng.Perm(pr.nP) {
 		if i&1023 == 0 && ctx.Err() != nil {
 			return false
 		}
 		place(p, true)
 	}
-	for {
+	for ctx.Err() == nil {
 		short := false
 		for s := range pr.nS {
-			if size[s] > 0 && size[s] < pr.sMin[s] {
+			if a.size[s] > 0 && a.size[s] < pr.sMin[s] {
 				closed[s], short = true, true
 			}
 		}
 		if !short {
+			copy(st.asg, a.st.asg)
 			return true
 		}
 		var moved []int
 		for p := range pr.nP {
 			for r := range nR {
-				s := st.asg[p*nR+r]
+				s := a.st.asg[p*nR+r]
 				if s < 0 || !closed[s] {
 					continue
 				}
 				if pr.pin(p, r) == s {
 					return false
 				}
-				st.asg[p*nR+r] = -1
-				size[s]--
-				colleagues[[2]int{pr.pOrg[p], s}]--
+				a.put(p, r, -1)
 				moved = append(moved, p)
 			}
 		}
 		for _, p := range moved {
 			place(p, false)
 		}
-		if ctx.Err() != nil {
-			return false
-		}
 	}
+	return false
 }
-
-func (pr *problem) unplacedWeight() int64 { return int64(pr.w.Unplaced) }
 
 // spread deals, in every round, the participants of each theme's parallel
 // sessions out again so that colleagues are spread as evenly as the
@@ -162,8 +145,14 @@ func (pr *problem) spread(ctx context.Context, st *state) bool {
 			return false
 		}
 		members := map[int][]int{} // session -> unpinned members
+		have := map[int64]int{}    // organisation*nS+session -> members dealt there, pins first
 		for p := range pr.nP {
-			if s := st.asg[p*nR+r]; s >= 0 && pr.pin(p, r) != s {
+			s := st.asg[p*nR+r]
+			switch {
+			case s < 0:
+			case pr.pin(p, r) == s:
+				have[pr.orgSess(pr.pOrg[p], s)]++
+			default:
 				members[s] = append(members[s], p)
 			}
 		}
@@ -174,7 +163,6 @@ func (pr *problem) spread(ctx context.Context, st *state) bool {
 			room := make([]int, len(ts.sessions))
 			byOrg := map[int][]int{}
 			var orgs []int
-			have := map[[2]int]int{} // (organisation, session index) -> members
 			for k, s := range ts.sessions {
 				room[k] = len(members[s])
 				for _, p := range members[s] {
@@ -185,31 +173,21 @@ func (pr *problem) spread(ctx context.Context, st *state) bool {
 					byOrg[o] = append(byOrg[o], p)
 				}
 			}
-			// Pinned members count as colleagues already there.
-			for p := range pr.nP {
-				if s := pr.pin(p, r); s >= 0 && pr.sTheme[s] == ts.theme {
-					for k, x := range ts.sessions {
-						if x == s {
-							have[[2]int{pr.pOrg[p], k}]++
-						}
-					}
-				}
-			}
 			slices.SortStableFunc(orgs, func(a, b int) int { return cmp.Compare(len(byOrg[b]), len(byOrg[a])) })
 			for _, o := range orgs {
 				for _, p := range byOrg[o] {
-					best := -1
-					for k := range ts.sessions {
+					best, fewest := -1, 0
+					for k, s := range ts.sessions {
 						if room[k] == 0 {
 							continue
 						}
-						if best < 0 || have[[2]int{o, k}] < have[[2]int{o, best}] ||
-							have[[2]int{o, k}] == have[[2]int{o, best}] && room[k] > room[best] {
-							best = k
+						n := have[pr.orgSess(o, s)]
+						if best < 0 || n < fewest || n == fewest && room[k] > room[best] {
+							best, fewest = k, n
 						}
 					}
 					room[best]--
-					have[[2]int{o, best}]++
+					have[pr.orgSess(o, ts.sessions[best])]++
 					st.asg[p*nR+r] = ts.sessions[best]
 				}
 			}

@@ -13,7 +13,8 @@ import (
 // without the colleague layer and spread colleagues, or the greedy pass
 // under maxPerOrganisation, then a short walk) on random events with
 // every feature of the format: whenever it offers a plan, the plan obeys
-// every rule, and it never offers a plan below what it built first.
+// every rule (model.Check also recomputes its objective), and the search
+// then only works on the bound.
 func TestFirstHuge(t *testing.T) {
 	built, withMax := 0, 0
 	for i := range 60 {
@@ -29,12 +30,6 @@ func TestFirstHuge(t *testing.T) {
 		if pr.chooseDelegations(ctx, st, nil) != nil {
 			cancel()
 			continue
-		}
-		var first int64
-		s.opts.OnImprove = func(p Progress) {
-			if first == 0 {
-				first = p.Objective
-			}
 		}
 		err = s.firstHuge(ctx, st)
 		cancel()
@@ -54,9 +49,6 @@ func TestFirstHuge(t *testing.T) {
 		}
 		if err := model.Check(ev, plan).Err(); err != nil {
 			t.Fatalf("event %d: the first plan of a huge event breaks rules: %v", i, err)
-		}
-		if s.bestObj < first {
-			t.Fatalf("event %d: best %d below the first plan %d", i, s.bestObj, first)
 		}
 		if !s.boundOnly {
 			t.Errorf("event %d: a plan was offered but the search still looks for plans", i)

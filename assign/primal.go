@@ -218,7 +218,6 @@ type roundNet struct {
 	pr       *problem
 	g        *solver.Graph
 	sessions []int
-	middle   bool
 	got0     []int // pins and fixed participants, before the flow
 	arcs     []roundArc
 	groups   []*roundGroup
@@ -300,7 +299,7 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 		}
 	}
 	middle := pr.maxPerOrg > 0 || pr.w.SamePair > 0 && !pr.flat
-	net := &roundNet{pr: pr, g: g, sessions: sessions, middle: middle, got0: got}
+	net := &roundNet{pr: pr, g: g, sessions: sessions, got0: got}
 	if active == nil && !swaps {
 		net.arcs = make([]roundArc, 0, pr.nP*len(themes)) // at most one arc per participant and theme
 	}

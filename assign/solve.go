@@ -147,8 +147,11 @@ func (s *search) report() {
 	}
 }
 
-func (s *search) offer(st *state) {
-	if obj := s.pr.evaluate(st); obj > s.bestObj || s.best == nil {
+func (s *search) offer(st *state) { s.offerScored(st, s.pr.evaluate(st)) }
+
+// offerScored is offer for a state whose objective obj is known.
+func (s *search) offerScored(st *state, obj int64) {
+	if obj > s.bestObj || s.best == nil {
 		s.best, s.bestObj = st.clone(), obj
 		s.report()
 	}
@@ -221,7 +224,7 @@ func (s *search) descend(ctx context.Context, st *state) error {
 	// during the descent still has it. On large events the descent stops
 	// here: the relaxation's guided plans improve on it for less than
 	// these passes cost.
-	s.offer(cur)
+	s.offerScored(cur, obj)
 	s.startBound()
 	for improved := pr.nP <= largeEvent; improved && ctx.Err() == nil && !s.workDone(); {
 		improved = false
@@ -247,18 +250,18 @@ func (s *search) descend(ctx context.Context, st *state) error {
 		}
 		if !improved && ctx.Err() == nil {
 			// The flows are stuck: annealing moves people across rounds.
-			next := s.anneal(ctx, cur, annealMoves*pr.nP*pr.nR)
+			next := s.anneal(ctx, cur, annealMoves*pr.nP*pr.nR, pr.annealHot())
 			if v := pr.evaluate(next); v > obj {
 				cur, obj, improved = next, v, true
 			}
 		}
 	}
-	s.offer(cur)
+	s.offerScored(cur, obj)
 	return nil
 }
 
 // hugeAnnealMoves is the number of annealing moves per participant and
-// round spent on the greedy plan of a huge event.
+// round spent on the first plan of a huge event.
 const hugeAnnealMoves = 20
 
 // annealMoves is the number of annealing moves per participant and round
@@ -304,8 +307,7 @@ func (s *search) firstHuge(ctx context.Context, st *state) error {
 		wctx, cancel = context.WithTimeout(ctx, time.Until(dl)/4)
 		defer cancel()
 	}
-	s.offer(s.walk(wctx, pr.newAnnealer(first), moves, 1, 0.1))
-	pr.work += int64(moves / 16)
+	s.offer(s.anneal(wctx, first, moves, 1))
 	s.boundOnly = true
 	return nil
 }
@@ -364,7 +366,7 @@ func (s *search) perturb(ctx context.Context, tried map[uint64]bool, root []floa
 			return err
 		}
 		s.pr.work += int64(s.pr.nP * s.pr.nR)
-		if s.opts.WorkLimit > 0 && s.pr.work >= s.opts.WorkLimit {
+		if s.workDone() {
 			s.stop()
 		}
 		if s.pr.work == before+int64(s.pr.nP*s.pr.nR) && s.pr.nP == 0 {
@@ -417,7 +419,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 		// steps, and at least primalEvery steps pass between two. Work is
 		// counted, not timed, so that a solve is reproducible.
 		s.pr.work += int64(s.pr.nP * s.pr.nR)
-		if s.opts.WorkLimit > 0 && s.pr.work >= s.opts.WorkLimit {
+		if s.workDone() {
 			s.stop()
 			break
 		}
