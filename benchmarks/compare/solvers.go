@@ -67,12 +67,8 @@ func (j *job) child(ctx context.Context, which string) *result {
 	r := &result{solver: which, bound: math.MaxInt64}
 	out := filepath.Join(j.dir, which+".json")
 	args := append(append([]string{"-child", which}, j.self[1:]...), "-out", out)
-	p := runProc(ctx, j.dir, nil, j.hard, j.self[0], args...)
-	j.saveLog(which, p)
-	r.wall, r.peakKB = p.wall, p.peakKB
+	p := j.runSolver(ctx, r, nil, j.self[0], args...)
 	if p.killed {
-		r.status = "killed"
-		r.note = j.killedNote(p)
 		return r
 	}
 	data, err := os.ReadFile(out)
@@ -129,14 +125,10 @@ func (j *job) cbc(ctx context.Context) *result {
 		// it whole when CBC is killed.
 		argv = append([]string{sb, "-oL"}, argv...)
 	}
-	p := runProc(ctx, j.dir, nil, j.hard, argv[0], argv[1:]...)
-	j.saveLog(r.solver, p)
-	r.wall, r.peakKB = p.wall, p.peakKB
+	p := j.runSolver(ctx, r, nil, argv[0], argv[1:]...)
 	log := string(p.output())
 	r.toBest, r.hasBest = cbcTimeToBest(log)
 	if p.killed {
-		r.status = "killed"
-		r.note = j.killedNote(p)
 		return r
 	}
 	f, err := os.Open(sol)
@@ -267,9 +259,7 @@ func (j *job) glpk(ctx context.Context) *result {
 	out := filepath.Join(j.dir, "glpk.txt")
 	os.Remove(out)
 	tl := strconv.Itoa(int(math.Ceil(j.limit.Seconds())))
-	p := runProc(ctx, j.dir, nil, j.hard, bin, "--lp", j.lp, "--tmlim", tl, "-o", out)
-	j.saveLog(r.solver, p)
-	r.wall, r.peakKB = p.wall, p.peakKB
+	p := j.runSolver(ctx, r, nil, bin, "--lp", j.lp, "--tmlim", tl, "-o", out)
 	var lastBound string
 	for _, l := range p.lines {
 		if strings.Contains(l.text, ">>>>>") {
@@ -280,8 +270,6 @@ func (j *job) glpk(ctx context.Context) *result {
 		}
 	}
 	if p.killed {
-		r.status = "killed"
-		r.note = j.killedNote(p)
 		return r
 	}
 	data, err := os.ReadFile(out)
@@ -398,12 +386,8 @@ func (j *job) highs(ctx context.Context) *result {
 	}
 	out := filepath.Join(j.dir, "highs.json")
 	os.Remove(out)
-	p := runProc(ctx, j.dir, env, j.hard, node, script, j.lp, secs(j.limit), out)
-	j.saveLog(r.solver, p)
-	r.wall, r.peakKB = p.wall, p.peakKB
+	p := j.runSolver(ctx, r, env, node, script, j.lp, secs(j.limit), out)
 	if p.killed {
-		r.status = "killed"
-		r.note = j.killedNote(p)
 		return r
 	}
 	data, err := os.ReadFile(out)
@@ -469,6 +453,19 @@ func nodeEnv() []string {
 		np += string(os.PathListSeparator)
 	}
 	return append(env, "NODE_PATH="+np+root)
+}
+
+// runSolver runs one solver's process (runProc, with the job's folder and
+// hard deadline), keeps its log and records its wall time and peak memory
+// in r; when the process was killed at the deadline, r says so and why.
+func (j *job) runSolver(ctx context.Context, r *result, env []string, name string, args ...string) *procResult {
+	p := runProc(ctx, j.dir, env, j.hard, name, args...)
+	j.saveLog(r.solver, p)
+	r.wall, r.peakKB = p.wall, p.peakKB
+	if p.killed {
+		r.status, r.note = "killed", j.killedNote(p)
+	}
+	return p
 }
 
 // killedNote says why a solver was killed and what it last printed.
