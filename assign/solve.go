@@ -401,6 +401,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 		if math.IsInf(L, -1) {
 			return math.MinInt64, nil
 		}
+		overshot := false
 		if L < bestL {
 			bestL, stall = L, 0
 			best = min(best, int64(math.Floor(L+margin)))
@@ -408,22 +409,44 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 			if top {
 				s.setBound(best)
 			}
-		} else if stall++; stall >= 40 {
-			theta /= 2
-			stall = 0
+		} else {
+			// Too long without progress, or a step that overshot by more
+			// than the gap left (Polyak's step feeds on the gap, so one
+			// overshoot breeds larger ones): halve the step, and after an
+			// overshoot go back to the best prices.
+			stall++
+			overshot = L-bestL > bestL-float64(s.bestObj)
+			limit := 40
+			if lg.pool {
+				limit = 20 // pooled, the steps overshoot sooner
+			}
+			if stall >= limit || overshot {
+				theta /= 2
+				stall = 0
+				if overshot {
+					lg.restore(saved)
+					clear(lg.dir)
+				}
+				if lg.pool && theta < poolUntil {
+					lg.unpool()
+				}
+			}
 		}
 		if best <= s.bestObj {
 			break
 		}
 		// Plans from the relaxation's choices get about as much work as the
 		// steps, and at least primalEvery steps pass between two. Work is
-		// counted, not timed, so that a solve is reproducible.
+		// counted, not timed, so that a solve is reproducible. While the
+		// prices are pooled, the choices crowd the first of each theme's
+		// parallel sessions and make poor plans: only the rooms' rounds,
+		// when there are rooms to choose, are worth a plan so early.
 		s.pr.work += int64(s.pr.nP * s.pr.nR)
 		if s.workDone() {
 			s.stop()
 			break
 		}
-		if !s.boundOnly && iter%primalEvery == primalEvery-1 && s.pr.work-s.lastPrimalEnd >= s.lastPrimalCost<<s.primalWait {
+		if !s.boundOnly && (!lg.pool || lg.nOpt > 1) && iter%primalEvery == primalEvery-1 && s.pr.work-s.lastPrimalEnd >= s.lastPrimalCost<<s.primalWait {
 			w0, obj0 := s.pr.work, s.bestObj
 			if err := s.tryDelegations(ctx, tried); err != nil {
 				return best, err
@@ -438,6 +461,9 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 				s.primalWait = min(s.primalWait+1, 4)
 			}
 		}
+		if overshot {
+			continue // the prices went back: evaluate them again
+		}
 		if theta < 1e-6 || !lg.step(L, float64(s.bestObj), theta) {
 			break
 		}
@@ -445,6 +471,13 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 	lg.restore(saved)
 	return best, nil
 }
+
+// poolUntil ends the pooled start of the prices (lagrange.pool): once the
+// step size has halved twice (theta below it), every price moves on its
+// own. Measured on regional (3,000 people, benchmarks/README.md), the
+// pooled start took the gap at 1 s from 2.7 % to 0.08-0.10 %; staying
+// pooled to the end left the bound of flanders a little higher at 10 s.
+const poolUntil = 0.3
 
 // branch is one child of a node of the branch and bound: a decision and
 // how to take it back.
