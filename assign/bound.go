@@ -67,7 +67,10 @@ type lagrange struct {
 	// is cheapest, and prices moved one by one chase each other between
 	// them; pooled, they converge many times faster at first. The
 	// restriction may keep the best prices out of reach, so optimise ends
-	// it (unpool) once the steps have shrunk.
+	// it (unpool) once the steps have shrunk. Only events of more than
+	// largeEvent people start pooled: on small ones steps are cheap, and
+	// the pooled relaxation's choices, alike over parallel sessions, made
+	// worse plans (TestSolveMatchesCBC: 36 of 40 at CBC's optimum, not 38).
 	pool           bool
 	poolW          []float64 // per session: its weight in the pooled metric
 	fullSigmaScale float64   // sigmaScale once unpooled
@@ -120,7 +123,7 @@ func newLagrange(pr *problem) *lagrange {
 	if pr.nP > largeEvent {
 		lg.fullSigmaScale = 16
 	}
-	lg.pool = true
+	lg.pool = pr.nP > largeEvent
 	lg.poolW = make([]float64, pr.nS)
 	lg.sessRule = make([]int8, pr.nS)
 	lg.mu = make([]float64, pr.nS)

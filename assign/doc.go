@@ -53,14 +53,15 @@
 //
 // Parallel sessions of a theme in a round are alike for every participant,
 // so at any prices the relaxation sends all their takers to the cheapest
-// one, and prices moved one by one chase each other among them. The steps
-// therefore start pooled: the seat prices of such sessions, and each
-// organisation's colleague prices in them, move together, along the
-// gradient of the dual function restricted to equal moves (any prices give
-// a bound, so nothing is lost). Once the step size has halved twice they
-// move on their own again. A step that overshoots by more than the gap
-// left goes back to the best prices with half the size. On regional
-// (3,000 people) this took the gap at 1 s from 2.7 % to under 0.1 %.
+// one, and prices moved one by one chase each other among them. On events
+// of more than a thousand people the steps therefore start pooled: the
+// seat prices of such sessions, and each organisation's colleague prices
+// in them, move together, along the gradient of the dual function
+// restricted to equal moves (any prices give a bound, so nothing is lost).
+// Once the step size has halved twice they move on their own again, and a
+// step that overshoots by more than the gap left goes back to the best
+// prices with half the size. On regional (3,000 people) this took the gap
+// at 1 s from 2.7 % to under 0.1 %.
 //
 // When a gap remains and rooms are to be chosen, a depth-first branch and
 // bound over the rooms' rounds closes it: at each node the prices are

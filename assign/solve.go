@@ -410,12 +410,16 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 				s.setBound(best)
 			}
 		} else {
-			// Too long without progress, or a step that overshot by more
-			// than the gap left (Polyak's step feeds on the gap, so one
-			// overshoot breeds larger ones): halve the step, and after an
-			// overshoot go back to the best prices.
+			// Too long without progress, or, on large events, a step that
+			// overshot by more than the gap left (Polyak's step feeds on
+			// the gap, so one overshoot breeds larger ones): halve the
+			// step, and after an overshoot go back to the best prices. On
+			// small events steps are cheap and the plans built from the
+			// relaxation gain from its wandering: with this rule there, 36
+			// of the 40 events of TestSolveMatchesCBC reached CBC's
+			// optimum instead of 38.
 			stall++
-			overshot = L-bestL > bestL-float64(s.bestObj)
+			overshot = L-bestL > bestL-float64(s.bestObj) && s.pr.nP > largeEvent
 			limit := 40
 			if lg.pool {
 				limit = 20 // pooled, the steps overshoot sooner
