@@ -457,6 +457,9 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 			s.stop()
 			break
 		}
+		if overshot {
+			continue // the prices went back: evaluate them again
+		}
 		if !s.boundOnly && (!lg.pool || lg.nOpt > 1) && iter%primalEvery == primalEvery-1 && s.pr.work-s.lastPrimalEnd >= s.lastPrimalCost<<s.primalWait {
 			w0, obj0 := s.pr.work, s.bestObj
 			if s.pr.nP > largeEvent {
@@ -477,9 +480,6 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 				s.primalWait = min(s.primalWait+1, 4)
 			}
 		}
-		if overshot {
-			continue // the prices went back: evaluate them again
-		}
 		if theta < 1e-6 || !lg.step(L, float64(s.bestObj), theta) {
 			break
 		}
@@ -491,7 +491,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 // poolUntil ends the pooled start of the prices (lagrange.pool): once the
 // step size has halved twice (theta below it), every price moves on its
 // own. Measured on regional (3,000 people, benchmarks/README.md), the
-// pooled start took the gap at 1 s from 2.7 % to 0.08-0.10 %; staying
+// pooled start took the gap at 1 s from 2.7 % to 0.08-0.14 %; staying
 // pooled to the end left the bound of flanders a little higher at 10 s.
 const poolUntil = 0.3
 
