@@ -99,7 +99,7 @@ func Compare(ctx context.Context, scenarios []Scenario, opts Options) ([]Metrics
 func Measure(ev *model.Event, plan *model.Plan) Metrics {
 	ev = ev.Normalized()
 	m := Metrics{
-		Status: plan.Status, Objective: plan.Objective, Bound: plan.Bound, Gap: gap(plan.Objective, plan.Bound),
+		Status: plan.Status, Objective: plan.Objective, Bound: plan.Bound, Gap: Gap(plan.Objective, plan.Bound),
 		Participants: len(ev.Participants), Assignments: len(plan.Assignments), Plan: plan,
 	}
 	part := indexOf(ev.Participants, func(p model.Participant) string { return p.ID })

@@ -71,9 +71,12 @@ type Progress struct {
 }
 
 // Gap is (Bound-Objective)/|Bound|, 0 when both are equal.
-func (p Progress) Gap() float64 { return gap(p.Objective, p.Bound) }
+func (p Progress) Gap() float64 { return Gap(p.Objective, p.Bound) }
 
-func gap(obj, bound int64) float64 {
+// Gap is the proven gap of a plan with this objective and bound,
+// (bound-objective)/|bound| (|bound| taken as at least 1), as a fraction:
+// 0 when the plan is proven optimal.
+func Gap(obj, bound int64) float64 {
 	if bound == obj {
 		return 0
 	}

@@ -116,3 +116,19 @@ func TestSolveCancelled(t *testing.T) {
 		t.Errorf("solve on a cancelled context: %v, want context.Canceled", err)
 	}
 }
+
+func TestGap(t *testing.T) {
+	for _, c := range []struct {
+		obj, bound int64
+		want       float64
+	}{
+		{14430, 14430, 0},
+		{100, 110, 10.0 / 110},
+		{-15520, -15510, 10.0 / 15510},
+		{-5, 0, 5},
+	} {
+		if got := Gap(c.obj, c.bound); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("Gap(%d, %d) = %v, want %v", c.obj, c.bound, got, c.want)
+		}
+	}
+}

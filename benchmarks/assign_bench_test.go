@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"testing"
 	"time"
 
@@ -16,10 +15,7 @@ import (
 // gapPercent is the plan's proven gap, (bound-objective)/|bound|, in
 // percent.
 func gapPercent(p *model.Plan) float64 {
-	if p.Bound == p.Objective {
-		return 0
-	}
-	return 100 * float64(p.Bound-p.Objective) / math.Max(1, math.Abs(float64(p.Bound)))
+	return 100 * assign.Gap(p.Objective, p.Bound)
 }
 
 func proven(p *model.Plan) float64 {

@@ -321,7 +321,7 @@ func pct(obj, bound int64) string {
 	if obj == bound {
 		return "0 %"
 	}
-	return fmt.Sprintf("%.3f %%", 100*float64(bound-obj)/math.Max(1, math.Abs(float64(bound))))
+	return fmt.Sprintf("%.3f %%", 100*assign.Gap(obj, bound))
 }
 
 // childResult is what a child process writes.

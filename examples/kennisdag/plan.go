@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/roundtable-go/roundtable/assign"
 	"github.com/roundtable-go/roundtable/model"
 )
 
@@ -112,7 +113,7 @@ func printPlan(w io.Writer, ev *model.Event, plan *model.Plan) error {
 	if plan.Status == model.StatusOptimal {
 		p("Bound %d: proven optimal, no plan scores higher\n", plan.Bound)
 	} else {
-		p("Bound %d: no plan scores higher; this plan is within %.3f%% of it\n", plan.Bound, 100*float64(plan.Bound-plan.Objective)/max(1, float64(abs(plan.Bound))))
+		p("Bound %d: no plan scores higher; this plan is within %.3f%% of it\n", plan.Bound, 100*assign.Gap(plan.Objective, plan.Bound))
 	}
 	p("\nChoices obtained\n")
 	for _, row := range rankHistogram(ev, plan) {
@@ -158,13 +159,6 @@ func rankHistogram(ev *model.Event, plan *model.Plan) []histRow {
 		rows = append(rows, histRow{label, n, 100 * float64(n) / float64(total)})
 	}
 	return rows
-}
-
-func abs(x int64) int64 {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 // wrap writes text after indent, broken at spaces so that lines stay

@@ -19,7 +19,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/exec"
 	"strconv"
@@ -267,7 +266,7 @@ func child(args []string, stdout, stderr io.Writer) int {
 		p.First, p.Note = -1, err.Error()
 	} else {
 		p.Objective, p.Bound = plan.Objective, plan.Bound
-		p.Gap = 100 * float64(plan.Bound-plan.Objective) / math.Max(1, math.Abs(float64(plan.Bound)))
+		p.Gap = 100 * assign.Gap(plan.Objective, plan.Bound)
 	}
 	b, _ := json.Marshal(p)
 	fmt.Fprintln(stdout, string(b))
