@@ -48,8 +48,12 @@
 // chosen: the LP may place an organisation half in each round and so spread
 // colleagues thinner than any real plan can. The prices are improved by
 // projected subgradient steps with Polyak's step size towards the best
-// plan's objective. Objectives are integers, so the floor of the bound is a
-// bound; a plan whose objective reaches it is proven optimal.
+// plan's objective. Every term of the objective is a whole multiple of
+// one weight, so every objective is a multiple of the weights' greatest
+// common divisor (5 with the default weights), and the bound is rounded
+// down to one; a plan whose objective reaches it is proven optimal. On
+// random events of 200 people the rounding alone closes the last 1 to 4
+// points of the bound, often the difference between a gap and a proof.
 //
 // Parallel sessions of a theme in a round are alike for every participant,
 // so at any prices the relaxation sends all their takers to the cheapest

@@ -24,6 +24,10 @@ type problem struct {
 	nR, nT, nS, nO, nP, nH int
 	w                      model.Weights
 	maxPerOrg              int
+	// grain divides every objective: the greatest common divisor of the
+	// weights (1 when all are 0), so a bound can be rounded down to a
+	// multiple of it.
+	grain int64
 
 	// Sessions.
 	sRound, sTheme, sCap, sMin, sHost []int
@@ -77,6 +81,7 @@ type themeSessions struct {
 // builds the dense problem. ev must be valid and normalized.
 func compile(ev *model.Event) (*problem, error) {
 	pr := &problem{ev: ev, w: ev.Weights, maxPerOrg: ev.Rules.MaxPerOrganisation}
+	pr.grain = weightGCD(ev.Weights)
 	pr.nR, pr.nT, pr.nS = len(ev.Rounds), len(ev.Themes), len(ev.Sessions)
 	pr.nO, pr.nP, pr.nH = len(ev.Organisations), len(ev.Participants), len(ev.Hosts)
 	if pr.nR > maxRounds {
@@ -299,4 +304,33 @@ func (pr *problem) affinity(h, o int) int64 {
 // pairCost is the samePair penalty of n colleagues in one session.
 func (pr *problem) pairCost(n int) int64 {
 	return int64(pr.w.SamePair) * int64(n) * int64(n-1) / 2
+}
+
+// weightGCD returns the greatest common divisor of the weights, 1 when
+// all are 0. Every term of the objective is an integer multiple of one
+// weight, so every objective is a multiple of it.
+func weightGCD(w model.Weights) int64 {
+	g := int64(0)
+	add := func(v int) {
+		a := int64(v)
+		if a < 0 {
+			a = -a
+		}
+		for a != 0 {
+			g, a = a, g%a
+		}
+	}
+	for _, v := range w.Rank {
+		add(v)
+	}
+	for _, v := range []int{w.Unranked, w.Competence, w.SamePair, w.Unplaced, w.Affinity, w.RepeatPair} {
+		add(v)
+	}
+	return max(g, 1)
+}
+
+// floorBound rounds a value of the relaxation (with its float margin)
+// down to the largest objective it allows: a multiple of the grain.
+func (pr *problem) floorBound(x float64) int64 {
+	return int64(math.Floor(x/float64(pr.grain))) * pr.grain
 }

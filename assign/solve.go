@@ -203,7 +203,7 @@ func (s *search) startBound() {
 	s.lg.initPrices()
 	pr.shut = s.lg.sessRule
 	if L, margin := s.lg.eval(); !math.IsInf(L, -1) {
-		s.setBound(int64(math.Floor(L + margin)))
+		s.setBound(pr.floorBound(L + margin))
 	}
 }
 
@@ -414,7 +414,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 		overshot := false
 		if L < bestL {
 			bestL, stall = L, 0
-			best = min(best, int64(math.Floor(L+margin)))
+			best = min(best, s.pr.floorBound(L+margin))
 			saved = lg.save(saved)
 			if top {
 				s.setBound(best)
@@ -596,7 +596,7 @@ func (s *search) roomBranches(L, margin float64) (children []branch, pruned bool
 		for k := range lg.nOpt {
 			// With o forced to round k the bound at these prices is L less
 			// what o gives up.
-			if allowed[o]&(1<<k) != 0 && math.Floor(L-top+value(k)+margin) <= float64(s.bestObj) {
+			if allowed[o]&(1<<k) != 0 && s.pr.floorBound(L-top+value(k)+margin) <= s.bestObj {
 				allowed[o] &^= 1 << k
 			}
 		}

@@ -132,3 +132,31 @@ func TestGap(t *testing.T) {
 		}
 	}
 }
+
+func TestWeightGCD(t *testing.T) {
+	w := model.DefaultWeights()
+	if g := weightGCD(w); g != 5 {
+		t.Errorf("default weights: grain %d, want 5", g)
+	}
+	w.Rank = []int{9, 6}
+	w.Competence, w.SamePair, w.Unplaced, w.Affinity, w.Unranked = 3, 0, 300, 0, -12
+	if g := weightGCD(w); g != 3 {
+		t.Errorf("grain %d, want 3", g)
+	}
+	w.Unplaced = 1000
+	if g := weightGCD(w); g != 1 {
+		t.Errorf("grain %d, want 1", g)
+	}
+	if g := weightGCD(model.Weights{}); g != 1 {
+		t.Errorf("all weights 0: grain %d, want 1", g)
+	}
+	pr := &problem{grain: 5}
+	for _, c := range []struct {
+		x    float64
+		want int64
+	}{{33117.2, 33115}, {33115, 33115}, {33114.99, 33110}, {-0.5, -5}, {-7.5, -10}, {0, 0}} {
+		if got := pr.floorBound(c.x); got != c.want {
+			t.Errorf("floorBound(%v) = %d, want %d", c.x, got, c.want)
+		}
+	}
+}
