@@ -95,11 +95,12 @@
 // for moves that change several rounds at once, or that lose a little
 // before they gain: on events of up to a thousand people it then anneals
 // (simulated annealing with moves within a round, swaps of two people's
-// sessions, and a person's two themes exchanging rounds; every move keeps
-// every hard rule and its effect on the objective is exact), and the
-// flows take over again from the annealed plan when it is better. On
-// random events of 200 people this took the mean gap at 1 s from 1.2 %
-// to 0.14 % (benchmarks/README.md). Larger events get no descent after the
+// sessions, a person's two themes exchanging rounds, and two people
+// trading their sessions of two rounds; every move keeps every hard rule
+// and its effect on the objective is exact), and the flows take over
+// again from the annealed plan when it is better. On random events of 200
+// people this took the mean gap at 1 s from 1.2 % to 0.14 %, and the
+// trades to 0.05 % (benchmarks/README.md). Larger events get no descent after the
 // first pass; instead each plan rebuilt from the relaxation (below) is
 // preceded by a short cool walk of the same moves from the best plan,
 // which took the gap of flanders (3,000 people) at 10 s from 0.34 % to
