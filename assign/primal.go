@@ -221,8 +221,15 @@ type roundNet struct {
 	got0     []int // pins and fixed participants, before the flow
 	arcs     []roundArc
 	groups   []*roundGroup
-	sessArc  []int // per session index: its arc to the sink
+	sessArc  []int // per session index: its arc to the sink (-1: its theme's)
 	solved   bool  // solved before: the next solve is warm
+
+	// Without the organisation layer: per session index its seats left
+	// and pinned members and whether it is open, and per theme its open
+	// sessions (byTheme, nil with the layer).
+	seats, pinned []int
+	open          []sessionState
+	byTheme       map[int][]int
 }
 
 // roundArc is a participant's arc into a theme group (int32: there may be
@@ -238,12 +245,24 @@ type roundGroup struct {
 	members int      // participants who may enter
 	last    int      // the last of them (they come in order)
 	out     [][2]int // (session index, arc) of its arcs to sessions
+	sink    int      // without the organisation layer: its arc to the sink
 }
 
 // close shuts session index k for the next solve, which starts from the
 // last one.
 func (n *roundNet) close(k int) {
-	n.g.SetCapacity(n.sessArc[k], 0)
+	n.open[k] = sessClosed
+	if n.byTheme == nil {
+		n.g.SetCapacity(n.sessArc[k], 0)
+		return
+	}
+	t := n.pr.sTheme[n.sessions[k]]
+	for _, gr := range n.groups {
+		if gr.t == t {
+			_, _, _, c, _ := n.g.Arc(gr.sink)
+			n.g.SetCapacity(gr.sink, c-int64(n.seats[k]))
+		}
+	}
 }
 
 func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool, active []bool) *roundNet {
@@ -280,7 +299,17 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 		}
 	}
 
-	g := solver.NewGraph(1 + len(sessions))
+	middle := pr.maxPerOrg > 0 || pr.w.SamePair > 0 && !pr.flat
+	// Without the organisation layer the parallel sessions of a theme are
+	// alike, so the flow sends each theme's takers to the sink over one
+	// arc with all its seats (solve shares them out), and the sessions get
+	// no nodes of their own: on national (100,000 people, 67 parallel
+	// sessions a theme) that leaves about 40 core nodes instead of 2,700.
+	nodes := 1 + len(sessions)
+	if !middle {
+		nodes = 1
+	}
+	g := solver.NewGraph(nodes)
 	const sink = 0
 	seats := make([]int, len(sessions))
 	byTheme := map[int][]int{} // theme -> indices of its open sessions
@@ -298,8 +327,7 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 			byTheme[t] = append(byTheme[t], k)
 		}
 	}
-	middle := pr.maxPerOrg > 0 || pr.w.SamePair > 0 && !pr.flat
-	net := &roundNet{pr: pr, g: g, sessions: sessions, got0: got}
+	net := &roundNet{pr: pr, g: g, sessions: sessions, got0: got, seats: seats, pinned: pinnedS, open: open}
 	if active == nil && !swaps {
 		net.arcs = make([]roundArc, 0, pr.nP*len(themes)) // at most one arc per participant and theme
 	}
@@ -378,13 +406,29 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 		}
 	}
 	g.SetSupply(sink, -supply)
-	net.sessArc = make([]int, len(sessions))
-	for k := range sessions {
-		lower := int64(0)
+	lower := func(k int) int64 {
 		if open[k] == sessForced {
-			lower = int64(max(0, pr.sMin[sessions[k]]-pinnedS[k]))
+			return int64(max(0, pr.sMin[sessions[k]]-pinnedS[k]))
 		}
-		net.sessArc[k] = g.AddArc(1+k, sink, lower, int64(seats[k]), 0)
+		return 0
+	}
+	net.sessArc = make([]int, len(sessions))
+	if !middle {
+		for _, gr := range net.groups {
+			var low, seat int64
+			for _, k := range byTheme[gr.t] {
+				low += lower(k)
+				seat += int64(seats[k])
+				net.sessArc[k] = -1
+			}
+			gr.sink = g.AddArc(gr.node, sink, low, seat, 0)
+		}
+		net.byTheme = byTheme
+		pr.work += int64(g.NumArcs())
+		return net
+	}
+	for k := range sessions {
+		net.sessArc[k] = g.AddArc(1+k, sink, lower(k), int64(seats[k]), 0)
 	}
 	for _, gr := range net.groups {
 		key := groupKey{gr.o, gr.t}
@@ -440,8 +484,19 @@ func (net *roundNet) solve(ctx context.Context) (got, drop []int, err error) {
 	if pr.seatPrice == nil {
 		pr.seatPrice = make([]float64, pr.nS)
 	}
-	for k, s := range sessions {
-		pr.seatPrice[s] = float64(sol.Potential[1+k] - sol.Potential[sink])
+	if net.byTheme == nil {
+		for k, s := range sessions {
+			pr.seatPrice[s] = float64(sol.Potential[1+k] - sol.Potential[sink])
+		}
+	} else {
+		for _, s := range sessions {
+			pr.seatPrice[s] = 0
+		}
+		for _, gr := range net.groups {
+			for _, k := range net.byTheme[gr.t] {
+				pr.seatPrice[sessions[k]] = float64(sol.Potential[gr.node] - sol.Potential[sink])
+			}
+		}
 	}
 	// Who took which theme, then the group's flow to each session shared
 	// out among them in participant order: within a group they are
@@ -455,6 +510,16 @@ func (net *roundNet) solve(ctx context.Context) (got, drop []int, err error) {
 	}
 	for gi, gr := range net.groups {
 		ps := took[gi]
+		if net.byTheme != nil {
+			ks := net.byTheme[gr.t]
+			for i, n := range net.share(len(ps), ks) {
+				for range n {
+					got[ps[0]] = sessions[ks[i]]
+					ps = ps[1:]
+				}
+			}
+			continue
+		}
 		for _, out := range gr.out {
 			for n := sol.Flow[out[1]]; n > 0 && len(ps) > 0; n-- {
 				got[ps[0]] = sessions[out[0]]
@@ -463,6 +528,87 @@ func (net *roundNet) solve(ctx context.Context) (got, drop []int, err error) {
 		}
 	}
 	return got, drop, nil
+}
+
+// share deals n takers of a theme out over its sessions ks (indices in
+// the round): sessions that must be filled to their minimum first (held
+// open, then holding pinned members), then as many more as the minimum
+// sizes allow, largest first, and the rest to the emptiest. So a
+// session falls short of its minimum only when the takers cannot fill
+// one. It returns the count per session of ks.
+func (net *roundNet) share(n int, ks []int) []int {
+	pr := net.pr
+	need := func(k int) int { // members k still needs to reach its minimum
+		return max(0, pr.sMin[net.sessions[k]]-net.pinned[k])
+	}
+	must := func(k int) bool { return net.open[k] == sessForced || net.pinned[k] > 0 }
+	order := make([]int, 0, len(ks))           // positions in ks
+	for _, held := range []bool{true, false} { // the flow's lower bounds first
+		for i, k := range ks {
+			if net.open[k] != sessClosed && net.seats[k] > 0 && must(k) && (net.open[k] == sessForced) == held {
+				order = append(order, i)
+			}
+		}
+	}
+	nMust := len(order)
+	for i, k := range ks {
+		if net.open[k] != sessClosed && net.seats[k] > 0 && !must(k) {
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order[nMust:], func(a, b int) int { return net.seats[ks[b]] - net.seats[ks[a]] })
+	// Use the sessions that must be filled, then every other whose
+	// minimum still fits in n, then, while the seats are too few, the
+	// largest of those left out.
+	var use, skipped []int
+	floor, seats := 0, 0
+	// floor counts the takers the sessions in use need: their minimums, and
+	// at least one for a session nobody is in yet.
+	first := func(k int) int {
+		if must(k) {
+			return need(k)
+		}
+		return max(need(k), 1)
+	}
+	for j, i := range order {
+		k := ks[i]
+		f := first(k)
+		if j < nMust || floor+f <= n {
+			use = append(use, i)
+			floor += f
+			seats += net.seats[k]
+		} else {
+			skipped = append(skipped, i)
+		}
+	}
+	for _, i := range skipped {
+		if seats >= n {
+			break
+		}
+		use = append(use, i)
+		seats += net.seats[ks[i]]
+	}
+	counts := make([]int, len(ks))
+	left := n
+	for _, i := range use {
+		c := min(first(ks[i]), net.seats[ks[i]], left)
+		counts[i] = c
+		left -= c
+	}
+	// The rest one by one to the emptiest session with a seat.
+	for ; left > 0; left-- {
+		best := -1
+		for _, i := range use {
+			if counts[i] < net.seats[ks[i]] && (best < 0 || counts[i] < counts[best]) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break // cannot happen: the flow kept within the seats
+		}
+		counts[best]++
+	}
+	return counts
 }
 
 func containsInt(xs []int, x int) bool {

@@ -1,0 +1,143 @@
+package assign
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestShare checks how a theme's takers are dealt out over its parallel
+// sessions when the round flow has no organisation layer: everyone
+// placed, seats kept, a session short of its minimum only when the
+// takers could not have filled it, and the sessions in use as even as
+// their seats allow.
+func TestShare(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	missed, cases := 0, 0
+	for c := range 5000 {
+		m := 1 + rng.IntN(5)
+		pr := &problem{sMin: make([]int, m)}
+		net := &roundNet{pr: pr, sessions: make([]int, m), seats: make([]int, m), pinned: make([]int, m), open: make([]sessionState, m)}
+		ks := make([]int, m)
+		total := 0
+		for k := range m {
+			ks[k] = k
+			net.sessions[k] = k
+			net.seats[k] = rng.IntN(8)
+			if rng.IntN(6) == 0 {
+				net.pinned[k] = 1 + rng.IntN(2)
+			}
+			// A minimum never exceeds the capacity: seats left plus pins.
+			pr.sMin[k] = rng.IntN(min(5, net.seats[k]+net.pinned[k]+1))
+			switch rng.IntN(8) {
+			case 0:
+				net.open[k] = sessClosed
+			case 1:
+				if net.pinned[k] > 0 {
+					net.open[k] = sessForced
+				}
+			}
+			if net.open[k] != sessClosed {
+				total += net.seats[k]
+			}
+		}
+		// The flow gives a theme at most its seats, and at least what its
+		// held sessions need.
+		lower := 0
+		for k := range m {
+			if net.open[k] == sessForced {
+				lower += min(net.seats[k], max(0, pr.sMin[k]-net.pinned[k]))
+			}
+		}
+		if lower > total {
+			continue
+		}
+		n := lower + rng.IntN(total-lower+1)
+		counts := net.share(n, ks)
+		sum := 0
+		for k, x := range counts {
+			sum += x
+			if x < 0 || x > net.seats[k] || (x > 0 && net.open[k] == sessClosed) {
+				t.Fatalf("case %d: session %d gets %d (seats %d, open %d)", c, k, x, net.seats[k], net.open[k])
+			}
+			if net.open[k] == sessForced && x < min(net.seats[k], max(0, pr.sMin[k]-net.pinned[k])) {
+				t.Fatalf("case %d: held session %d gets %d, below its minimum %d (pinned %d); n %d counts %v seats %v mins %v pinned %v open %v", c, k, x, pr.sMin[k], net.pinned[k], n, counts, net.seats, pr.sMin, net.pinned, net.open)
+			}
+		}
+		if sum != n {
+			t.Fatalf("case %d: %d placed of %d (counts %v, seats %v)", c, sum, n, counts, net.seats)
+		}
+		// Short of a minimum: never when every open session's minimum
+		// fits, nor, without pins, when the largest session alone could
+		// take everyone at its minimum; otherwise rarely while some
+		// sharing avoids it (brute force).
+		short := false
+		fits, largest := 0, -1
+		for k, x := range counts {
+			if size := x + net.pinned[k]; net.open[k] != sessClosed && size > 0 && size < pr.sMin[k] {
+				short = true
+			}
+			if net.open[k] != sessClosed && net.seats[k] > 0 {
+				fits += max(pr.sMin[k]-net.pinned[k], 0, 1-net.pinned[k])
+				if largest < 0 || net.seats[k] > net.seats[largest] {
+					largest = k
+				}
+			}
+		}
+		noPins := true
+		for k := range m {
+			noPins = noPins && (net.pinned[k] == 0 || net.open[k] == sessClosed)
+		}
+		easy := n >= fits || noPins && largest >= 0 && n <= net.seats[largest] && n >= pr.sMin[largest]
+		if short && easy {
+			t.Fatalf("case %d: a session short of its minimum (n %d, counts %v, mins %v, seats %v, pinned %v, open %v)", c, n, counts, pr.sMin, net.seats, net.pinned, net.open)
+		}
+		if short && shareable(net, n, m) {
+			missed++
+		}
+		cases++
+		// Even: among the sessions in use without pins, one has more than
+		// another plus one only when the other is full.
+		for a, x := range counts {
+			for b, y := range counts {
+				if net.pinned[a] == 0 && net.pinned[b] == 0 && x > 0 && y > 0 && x > y+1 && y < net.seats[b] && x > max(pr.sMin[a], 1) {
+					t.Fatalf("case %d: uneven %v (seats %v, mins %v)", c, counts, net.seats, pr.sMin)
+				}
+			}
+		}
+	}
+	// The greedy choice of sessions is not exact (it is a subset sum);
+	// solveRound closes a short session and solves again. Measured: 0 of
+	// these 5,000 cases, 12 of 200,000.
+	if missed*1000 > cases {
+		t.Errorf("%d of %d sharings left a session short though another would not", missed, cases)
+	}
+	t.Logf("%d of %d sharings left a session short though another would not", missed, cases)
+}
+
+// shareable reports whether n takers can be dealt out over sessions 0..m-1
+// of net without any open session short of its minimum.
+func shareable(net *roundNet, n, m int) bool {
+	x := make([]int, m)
+	var rec func(k, left int) bool
+	rec = func(k, left int) bool {
+		if k == m {
+			return left == 0
+		}
+		top := net.seats[k]
+		if net.open[k] == sessClosed {
+			top = 0
+		}
+		for c := 0; c <= min(top, left); c++ {
+			size := c + net.pinned[k]
+			if size > 0 && size < net.pr.sMin[k] {
+				continue
+			}
+			x[k] = c
+			if rec(k+1, left-c) {
+				return true
+			}
+		}
+		return false
+	}
+	return rec(0, n)
+}
