@@ -73,11 +73,12 @@ type engine struct {
 // may be found in a dense table (4 bytes each, 64 MB at most) rather than
 // a map: tables up to 1<<22 always, larger ones only on flows with at
 // least a quarter as many leaf arcs, where the lookups repay the table.
-// On the flat round flows of national (100,000 people, 2,500 to 2,900
-// core nodes, 4 million leaf arcs) the map's lookups were a third of the
-// flows' time; on regional's round flows (3,000 people, as many core
-// nodes but a hundred times fewer arcs) a table each solve halved the
-// bound's progress in 1 s.
+// Measured on national's first-pass round flows when they still had a
+// node per session (2,500 to 2,900 core nodes, 4 million leaf arcs): the
+// map's lookups were a third of the flows' time, and the table took the
+// first plan from 21.5 to 18 s. On regional's round flows (3,000 people,
+// as many core nodes but a hundred times fewer arcs) a table each solve
+// slowed the bound at 1 s instead.
 const maxDense = 1 << 24
 
 type coreArc struct {
