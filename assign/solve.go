@@ -170,12 +170,24 @@ func (s *search) run(ctx context.Context) error {
 		return err
 	}
 	s.bound = math.MaxInt64
-	if pr.huge() || pr.fastFirst() {
+	fast := pr.huge() || pr.fastFirst()
+	if fast {
 		if err := s.firstHuge(ctx, st); err != nil {
 			return err
 		}
+	} else if pr.nP > largeEvent && pr.maxPerOrg == 0 {
+		// A plan within a tenth of a second or so, in case the time runs
+		// out before the descent's first pass (national's shape at 3,000
+		// people takes 1.1-1.6 s to it).
+		first, err := s.flatPlan(ctx, st)
+		if err != nil {
+			return err
+		}
+		if first != nil {
+			s.offer(first)
+		}
 	}
-	if s.best == nil {
+	if s.best == nil || !fast {
 		if err := s.descend(ctx, st); err != nil {
 			return err
 		}
@@ -288,24 +300,9 @@ const annealMoves = 200
 // fail (minimum sizes with pins, say): the caller's descent takes over.
 func (s *search) firstHuge(ctx context.Context, st *state) error {
 	pr := s.pr
-	first := st.clone()
-	if pr.maxPerOrg > 0 {
-		if !pr.greedy(ctx, first, s.rng) {
-			return nil
-		}
-	} else {
-		pr.flat = true
-		for r := range pr.nR {
-			good, _, err := pr.solveRound(ctx, first, r, false, nil)
-			if err != nil || !good {
-				pr.flat = false
-				return ctxErr(ctx, err)
-			}
-		}
-		pr.flat = false
-		if !pr.spread(ctx, first) {
-			return nil
-		}
+	first, err := s.flatPlan(ctx, st)
+	if first == nil {
+		return err
 	}
 	s.offer(first)
 	s.startBound()
@@ -321,6 +318,35 @@ func (s *search) firstHuge(ctx context.Context, st *state) error {
 	s.offer(s.anneal(wctx, first, moves, 1))
 	s.boundOnly = pr.huge()
 	return nil
+}
+
+// flatPlan builds a plan from st (rooms and pins in place) with the round
+// flows without the colleague layer, one after the other, then spreads
+// colleagues over parallel sessions (sizes kept); with
+// maxPerOrganisation, which needs the layer, the greedy pass instead. It
+// returns nil when these fail (minimum sizes with pins, say) or ctx ends.
+func (s *search) flatPlan(ctx context.Context, st *state) (*state, error) {
+	pr := s.pr
+	first := st.clone()
+	if pr.maxPerOrg > 0 {
+		if !pr.greedy(ctx, first, s.rng) {
+			return nil, nil
+		}
+		return first, nil
+	}
+	pr.flat = true
+	defer func() { pr.flat = false }()
+	for r := range pr.nR {
+		good, _, err := pr.solveRound(ctx, first, r, false, nil)
+		if err != nil || !good {
+			return nil, ctxErr(ctx, err)
+		}
+	}
+	pr.flat = false
+	if !pr.spread(ctx, first) {
+		return nil, nil
+	}
+	return first, nil
 }
 
 // fastFirst reports whether an event that is not huge still takes its
