@@ -209,10 +209,11 @@ func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool,
 // penalty as a convex cost on the (organisation, session) arcs (the k-th
 // colleague costs samePair*(k-1)) capped by maxPerOrganisation, seats on
 // the session arcs, and a zero-cost skip arc from each participant to the
-// sink. Without samePair and maxPerOrganisation (or with pr.flat) the
-// organisation layers are left out, and then so are the sessions: each
-// theme has one arc to the sink with all its seats, and share deals its
-// takers out over its sessions. Participants pinned in r are placed beforehand. Its solve
+// sink. Without maxPerOrganisation, and without samePair or with pr.flat
+// set, the organisation layers are left out, and then so are the
+// sessions: each theme has one arc to the sink with all its seats, and
+// share deals its takers out over its sessions. Participants pinned in r
+// are placed beforehand. Its solve
 // returns the session of each participant in r and, with swaps, the round
 // each participant leaves for it (or -1): a swap arc costs the value lost
 // in that round less the colleague penalty saved there.

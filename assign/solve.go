@@ -342,7 +342,6 @@ func (s *search) flatPlan(ctx context.Context, st *state) (*state, error) {
 			return nil, ctxErr(ctx, err)
 		}
 	}
-	pr.flat = false
 	if !pr.spread(ctx, first) {
 		return nil, nil
 	}
