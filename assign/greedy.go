@@ -45,7 +45,7 @@ func (pr *problem) greedy(ctx context.Context, st *state, rng *rand.Rand) bool {
 			if closed[s] || a.size[s] >= pr.sCap[s] || (!first && a.size[s] == 0 && pr.sMin[s] > 1) {
 				continue
 			}
-			n := a.os[pr.orgSess(pr.pOrg[p], s)]
+			n := a.os.get(pr.orgSess(pr.pOrg[p], s))
 			if pr.maxPerOrg > 0 && n >= pr.maxPerOrg {
 				continue
 			}
