@@ -2,6 +2,7 @@ package assign
 
 import (
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -37,11 +38,29 @@ type lagrange struct {
 	allowed []uint64
 	asg     []int // like state.asg: the participants' own choices
 
-	// cheapest[opt*nR*nT + r*nT + t] is the session of theme t in round r
-	// with the lowest price for the organisation's choice opt, and
-	// cheapestPrice its price; filled per organisation by prices.
-	cheapest      []int32
-	cheapestPrice []float64
+	// live[opt] lists, in increasing order, the sessions whose colleague
+	// price under the organisation's choice opt may be other than 0:
+	// those a member has taken in some evaluation, with the other
+	// parallel sessions of their theme (a pooled step moves them
+	// together). Every other colleague price is 0 and stays 0 (its
+	// subgradient is 0: nobody takes it and the best count at price 0 is
+	// 0), so the colleague parts of eval and step only visit these. On
+	// national (100,000 people) they are a few per cent of the 21 million
+	// pairs. isLive is the same set by index, like sigma.
+	live   [][]int32
+	isLive []bool
+	// group[s] indexes the parallel sessions of s's theme in its round in
+	// groups (their sessions) and groupKey (their r*nT + t); groupMin is
+	// the lowest session of each.
+	group    []int32
+	groups   [][]int
+	groupKey []int
+	groupMin []int
+	// baseCheapest[r*nT + t] is the session of theme t in round r with the
+	// lowest price before colleague prices (-1: all shut), and
+	// baseCheapestPrice its price; filled by eval.
+	baseCheapest      []int32
+	baseCheapestPrice []float64
 
 	// Decisions of the branch and bound. sessRule[s] is ruleFree, ruleShut
 	// (nobody may take s) or ruleHeld (s holds at least its minimum, which
@@ -105,6 +124,8 @@ func newLagrange(pr *problem) *lagrange {
 		lg.sigma = make([]float64, n)
 		lg.countOS = make([]int32, n)
 		lg.nStar = make([]int32, n)
+		lg.isLive = make([]bool, n)
+		lg.live = make([][]int32, pr.nO*lg.nOpt)
 	}
 	lg.chosen = make([]bool, pr.nO*lg.nOpt)
 	lg.orgValue = make([]float64, pr.nO*lg.nOpt)
@@ -129,8 +150,19 @@ func newLagrange(pr *problem) *lagrange {
 	lg.mu = make([]float64, pr.nS)
 	lg.fix = map[int]int{}
 	lg.ban = map[int]bool{}
-	lg.cheapest = make([]int32, pr.nO*lg.nOpt*pr.nR*pr.nT)
-	lg.cheapestPrice = make([]float64, len(lg.cheapest))
+	lg.group = make([]int32, pr.nS)
+	for r, rt := range pr.roundThemes {
+		for _, ts := range rt {
+			for _, s := range ts.sessions {
+				lg.group[s] = int32(len(lg.groups))
+			}
+			lg.groups = append(lg.groups, ts.sessions)
+			lg.groupKey = append(lg.groupKey, r*pr.nT+ts.theme)
+			lg.groupMin = append(lg.groupMin, slices.Min(ts.sessions))
+		}
+	}
+	lg.baseCheapest = make([]int32, pr.nR*pr.nT)
+	lg.baseCheapestPrice = make([]float64, pr.nR*pr.nT)
 	return lg
 }
 
@@ -141,12 +173,19 @@ func newLagrange(pr *problem) *lagrange {
 type worker struct {
 	cand       [][]cand // per round, best sessions of distinct themes
 	pick, best []int    // one participant's chosen sessions
-	cur, taken []int    // search's current choice and its themes
-	rounds     []int
-	count      []int32 // per session
-	useHR      []int32 // per host*nR + round
-	total, abs float64
-	infeasible bool
+	// curPicks and bestPicks: see evalOrg.
+	curPicks, bestPicks []int
+	cur, taken          []int // search's current choice and its themes
+	rounds              []int
+	// cheapest[k*nR*nT + r*nT + t] is the session of theme t in round r
+	// with the lowest price for the current organisation's k-th choice of
+	// its room's round, and cheapestPrice its price; filled by prices.
+	cheapest      []int32
+	cheapestPrice []float64
+	count         []int32 // per session
+	useHR         []int32 // per host*nR + round
+	total, abs    float64
+	infeasible    bool
 }
 
 func (lg *lagrange) setWorkers(n int) {
@@ -154,7 +193,13 @@ func (lg *lagrange) setWorkers(n int) {
 	n = max(1, min(n, pr.nO))
 	lg.workers = make([]*worker, n)
 	for i := range lg.workers {
-		lg.workers[i] = &worker{cand: make([][]cand, pr.nR), count: make([]int32, pr.nS), useHR: make([]int32, pr.nH*pr.nR)}
+		lg.workers[i] = &worker{
+			cand:          make([][]cand, pr.nR),
+			cheapest:      make([]int32, lg.nOpt*pr.nR*pr.nT),
+			cheapestPrice: make([]float64, lg.nOpt*pr.nR*pr.nT),
+			count:         make([]int32, pr.nS),
+			useHR:         make([]int32, pr.nH*pr.nR),
+		}
 	}
 }
 
@@ -168,9 +213,14 @@ func (lg *lagrange) eval() (value, errMargin float64) {
 		lg.setWorkers(1)
 	}
 	if lg.useSigma {
-		clear(lg.countOS)
+		for opt, ss := range lg.live {
+			for _, s := range ss {
+				lg.countOS[opt*pr.nS+int(s)] = 0
+			}
+		}
 	}
 	clear(lg.chosen)
+	lg.basePrices()
 	var total, abs float64
 	add := func(x float64) { total += x; abs += math.Abs(x) }
 	for s := range pr.nS {
@@ -229,6 +279,18 @@ func (lg *lagrange) evalOrg(o int, w *worker) {
 	lg.orgRound[o], lg.orgHost[o] = -1, -1
 	rooms := pr.oDeleg[o] && len(pr.delegRounds) > 0
 	bestVal, bestK, bestH := math.Inf(-1), -1, -1
+	// Each member's sessions under the choice being evaluated (nR slots
+	// apiece, -1 where none) and under the best so far, so that each
+	// member's problem is solved once per choice.
+	members := pr.oMembers[o]
+	need := len(members) * pr.nR
+	if cap(w.curPicks) < need {
+		w.curPicks = make([]int, need)
+	}
+	if cap(w.bestPicks) < need {
+		w.bestPicks = make([]int, need)
+	}
+	w.curPicks, w.bestPicks = w.curPicks[:need], w.bestPicks[:need]
 	for k := range lg.nOpt {
 		lg.orgValue[o*lg.nOpt+k] = math.Inf(-1)
 		d, h, hv := -1, -1, 0.0
@@ -245,14 +307,20 @@ func (lg *lagrange) evalOrg(o int, w *worker) {
 			break
 		}
 		opt := o*lg.nOpt + k
-		lg.prices(opt)
+		lg.prices(w, opt)
 		v := hv + lg.colleagueTerm(o, opt)
-		for _, p := range pr.oMembers[o] {
-			v += lg.participant(w, p, d, opt, false) - U*float64(pr.wanted(p, d))
+		for i, p := range members {
+			v += lg.participant(w, p, d, opt) - U*float64(pr.wanted(p, d))
+			row := w.curPicks[i*pr.nR : (i+1)*pr.nR]
+			for j := range row {
+				row[j] = -1
+			}
+			copy(row, w.pick)
 		}
 		lg.orgValue[opt], lg.orgHostValue[opt] = v-hv, hv
 		if v > bestVal {
 			bestVal, bestK, bestH = v, k, h
+			w.curPicks, w.bestPicks = w.bestPicks, w.curPicks
 		}
 	}
 	if bestK < 0 || math.IsInf(bestVal, -1) {
@@ -268,34 +336,84 @@ func (lg *lagrange) evalOrg(o int, w *worker) {
 		lg.orgRound[o], lg.orgHost[o] = d, bestH
 		w.useHR[bestH*pr.nR+d]++
 	}
-	for _, p := range pr.oMembers[o] {
-		lg.participant(w, p, d, o*lg.nOpt+bestK, true)
+	for i, p := range members {
+		for r := range pr.nR {
+			lg.asg[p*pr.nR+r] = -1
+		}
+		for _, s := range w.bestPicks[i*pr.nR : (i+1)*pr.nR] {
+			if s >= 0 {
+				w.count[s]++
+				lg.asg[p*pr.nR+pr.sRound[s]] = s
+			}
+		}
 	}
 }
 
-// prices finds, for the organisation's choice opt, the cheapest session
-// of each theme in each round: a participant's value depends on the theme
+// basePrices finds the cheapest open session of each theme in each round
+// before colleague prices: a participant's value depends on the theme
 // only, so among parallel sessions only the cheapest matters.
-func (lg *lagrange) prices(opt int) {
+func (lg *lagrange) basePrices() {
+	for i := range lg.baseCheapest {
+		lg.baseCheapest[i], lg.baseCheapestPrice[i] = -1, math.Inf(1)
+	}
+	for g, ss := range lg.groups {
+		k := lg.groupKey[g]
+		lg.baseCheapest[k], lg.baseCheapestPrice[k] = lg.cheapestOf(ss, nil)
+	}
+}
+
+// cheapestOf returns the open session of ss with the lowest price, seat
+// less minimum price plus, unless sigma is nil, its colleague price in
+// sigma (indexed by session), and that price; -1 when all are shut.
+func (lg *lagrange) cheapestOf(ss []int, sigma []float64) (int32, float64) {
+	best, bp := -1, math.Inf(1)
+	for _, s := range ss {
+		if lg.sessRule[s] == ruleShut {
+			continue
+		}
+		price := lg.pi[s] - lg.mu[s]
+		if sigma != nil {
+			price += sigma[s]
+		}
+		if price < bp {
+			best, bp = s, price
+		}
+	}
+	return int32(best), bp
+}
+
+// prices fills w's cheapest sessions for the organisation's choice opt:
+// those of basePrices, but where its colleague prices are live, with them
+// added.
+func (lg *lagrange) prices(w *worker, opt int) {
 	pr := lg.pr
-	base := opt * pr.nR * pr.nT
-	for r, rt := range pr.roundThemes {
-		for _, ts := range rt {
-			best, bp := -1, math.Inf(1)
-			for _, s := range ts.sessions {
-				if lg.sessRule[s] == ruleShut {
-					continue
-				}
-				price := lg.pi[s] - lg.mu[s]
-				if lg.useSigma {
-					price += lg.sigma[opt*pr.nS+s]
-				}
-				if price < bp {
-					best, bp = s, price
-				}
-			}
-			i := base + r*pr.nT + ts.theme
-			lg.cheapest[i], lg.cheapestPrice[i] = int32(best), bp // best -1: all shut
+	size := pr.nR * pr.nT
+	base := (opt % lg.nOpt) * size
+	copy(w.cheapest[base:base+size], lg.baseCheapest)
+	copy(w.cheapestPrice[base:base+size], lg.baseCheapestPrice)
+	if !lg.useSigma {
+		return
+	}
+	sigma := lg.sigma[opt*pr.nS : (opt+1)*pr.nS]
+	for _, s := range lg.live[opt] {
+		g := lg.group[s]
+		if int(s) != lg.groupMin[g] {
+			continue // its group is done with its lowest session
+		}
+		i := base + lg.groupKey[g]
+		w.cheapest[i], w.cheapestPrice[i] = lg.cheapestOf(lg.groups[g], sigma)
+	}
+}
+
+// activate makes the colleague price of session s under choice opt live,
+// with those of its parallel sessions.
+func (lg *lagrange) activate(opt, s int) {
+	nS := lg.pr.nS
+	for _, x := range lg.groups[lg.group[s]] {
+		if i := opt*nS + x; !lg.isLive[i] {
+			lg.isLive[i] = true
+			at, _ := slices.BinarySearch(lg.live[opt], int32(x))
+			lg.live[opt] = slices.Insert(lg.live[opt], at, int32(x))
 		}
 	}
 }
@@ -310,8 +428,8 @@ func (lg *lagrange) colleagueTerm(o, opt int) float64 {
 	pr := lg.pr
 	members := len(pr.oMembers[o])
 	var v float64
-	for s := range pr.nS {
-		i := opt*pr.nS + s
+	for _, s := range lg.live[opt] {
+		i := opt*pr.nS + int(s)
 		n := lg.colleagues(lg.sigma[i], min(members, pr.sCap[s]))
 		lg.nStar[i] = int32(n)
 		if n > 0 {
@@ -387,10 +505,15 @@ func (lg *lagrange) poolGradient(g []float64) {
 				}
 			}
 			sum(g[:nS], ts)
-			for opt := range len(lg.sigma) / nS {
-				if lg.chosen[opt] {
-					sum(g[base+opt*nS:base+(opt+1)*nS], ts)
-				}
+		}
+	}
+	for opt, ss := range lg.live {
+		if !lg.chosen[opt] {
+			continue
+		}
+		for _, s := range ss {
+			if gr := lg.group[s]; int(s) == lg.groupMin[gr] {
+				sum(g[base+opt*nS:base+(opt+1)*nS], themeSessions{sessions: lg.groups[gr]})
 			}
 		}
 	}
@@ -450,9 +573,9 @@ func (lg *lagrange) colleagues(sigma float64, limit int) int {
 // participant solves p's own problem at the current prices with the
 // delegation room in round d: at most one session a round, no theme twice,
 // at most p.sessions, pins kept, maximising the sum of reduced values
-// value - pi - sigma. The chosen sessions are counted per session when
-// sessions is set, per (organisation choice, session) otherwise.
-func (lg *lagrange) participant(w *worker, p, d, opt int, sessions bool) float64 {
+// value - pi - sigma. The chosen sessions are left in w.pick and counted
+// per (organisation choice, session).
+func (lg *lagrange) participant(w *worker, p, d, opt int) float64 {
 	pr := lg.pr
 	free := pr.free(p, d)
 	w.pick = w.pick[:0]
@@ -466,7 +589,7 @@ func (lg *lagrange) participant(w *worker, p, d, opt int, sessions bool) float64
 				if free&(1<<r) == 0 {
 					return math.Inf(-1) // fixed into a round this choice takes
 				}
-				if s = int(lg.cheapest[(opt*pr.nR+r)*pr.nT+t]); s < 0 {
+				if s = int(w.cheapest[((opt%lg.nOpt)*pr.nR+r)*pr.nT+t]); s < 0 {
 					return math.Inf(-1) // every session of the theme is shut
 				}
 			}
@@ -493,17 +616,13 @@ func (lg *lagrange) participant(w *worker, p, d, opt int, sessions bool) float64
 	npin := len(w.pick)
 	val := forced + lg.search(w, slots)
 	w.pick = append(w.pick[:npin], w.best...)
-	if sessions {
-		for r := range pr.nR {
-			lg.asg[p*pr.nR+r] = -1
-		}
-	}
-	for _, s := range w.pick {
-		if sessions {
-			w.count[s]++
-			lg.asg[p*pr.nR+pr.sRound[s]] = s
-		} else if lg.useSigma {
-			lg.countOS[opt*pr.nS+s]++
+	if lg.useSigma {
+		for _, s := range w.pick {
+			i := opt*pr.nS + s
+			if !lg.isLive[i] {
+				lg.activate(opt, s)
+			}
+			lg.countOS[i]++
 		}
 	}
 	return val
@@ -524,15 +643,15 @@ func (lg *lagrange) reduced(p, opt, s int) float64 {
 func (lg *lagrange) topThemes(w *worker, p, opt, r, k int) int {
 	pr := lg.pr
 	c := w.cand[r][:0]
-	base := opt*pr.nR*pr.nT + r*pr.nT
+	base := ((opt%lg.nOpt)*pr.nR + r) * pr.nT
 	U := float64(pr.w.Unplaced)
 	for _, ts := range pr.roundThemes[r] {
 		t := ts.theme
 		v := pr.pValue[p][t]
-		if v == forbidden || lg.cheapest[base+t] < 0 || (len(lg.ban) > 0 && lg.ban[(p*pr.nR+r)*pr.nT+t]) {
+		if v == forbidden || w.cheapest[base+t] < 0 || (len(lg.ban) > 0 && lg.ban[(p*pr.nR+r)*pr.nT+t]) {
 			continue
 		}
-		rv := float64(v) + U - lg.cheapestPrice[base+t]
+		rv := float64(v) + U - w.cheapestPrice[base+t]
 		if rv <= 0 || (len(c) == k && rv <= c[k-1].rv) || containsInt(w.taken, t) {
 			continue
 		}
@@ -546,7 +665,7 @@ func (lg *lagrange) topThemes(w *worker, p, opt, r, k int) int {
 			c[i] = c[i-1]
 			i--
 		}
-		c[i] = cand{rv, int(lg.cheapest[base+t])}
+		c[i] = cand{rv, int(w.cheapest[base+t])}
 	}
 	w.cand[r] = c
 	return len(c)
@@ -627,7 +746,9 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 	pr := lg.pr
 	nS, nE := pr.nS, len(lg.eta)
 	nM := nS // minimum prices, after sigma
-	n := nS + nE + len(lg.sigma) + nM
+	sBase := nS + nE
+	mBase := sBase + len(lg.sigma)
+	n := mBase + nM
 	if len(lg.dir) != n {
 		lg.dir = make([]float64, n)
 		lg.grad = make([]float64, n)
@@ -639,51 +760,65 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 	for i := range nE {
 		g[nS+i] = 1 - float64(lg.useHR[i])
 	}
-	for i := range lg.sigma {
-		g[nS+nE+i] = float64(lg.nStar[i] - lg.countOS[i])
+	for opt, ss := range lg.live {
+		for _, s := range ss {
+			i := opt*nS + int(s)
+			g[sBase+i] = float64(lg.nStar[i] - lg.countOS[i])
+		}
 	}
-	mBase := nS + nE + len(lg.sigma)
 	for s := range nM {
 		g[mBase+s] = 0
 		if lg.sessRule[s] == ruleHeld {
 			g[mBase+s] = float64(int(lg.count[s]) - pr.sMin[s])
 		}
 	}
-	// A price at 0 that the gradient pushes below 0 does not move.
-	mask := func(i int) bool {
-		switch {
-		case i < nS:
-			return lg.pi[i] > 0 || g[i] < 0
-		case i < nS+nE:
-			return lg.eta[i-nS] > 0 || g[i] < 0
-		case i >= mBase:
-			return lg.mu[i-mBase] > 0 || g[i] < 0
-		default:
-			return lg.chosen[(i-nS-nE)/nS]
-		}
-	}
-	// The metric's weight of coordinate i: 1, or its share of a pool.
-	weight := func(i int) float64 {
-		switch {
-		case !lg.pool:
-			return 1
-		case i < nS:
-			return lg.poolW[i]
-		case i >= nS+nE && i < mBase:
-			return lg.poolW[(i-nS-nE)%nS]
-		default:
-			return 1
-		}
-	}
 	if lg.pool {
 		lg.poolGradient(g)
 	}
+	// A coordinate counts in the metric (its weight: 1, or its share of a
+	// pool) unless it is a price at 0 that the gradient pushes below 0, or
+	// a colleague price of a choice its organisation did not make. Most
+	// colleague prices stay at 0 with a gradient of 0: their terms are 0,
+	// and they are skipped, the sums left exactly as they would be.
+	seatW := func(s int) float64 {
+		if lg.pool {
+			return lg.poolW[s]
+		}
+		return 1
+	}
 	var dot, dd float64
-	for i, d := range lg.dir {
-		if mask(i) {
-			w := weight(i)
-			dot += w * g[i] * d
+	for s := range nS {
+		if lg.pi[s] > 0 || g[s] < 0 {
+			w, d := seatW(s), lg.dir[s]
+			dot += w * g[s] * d
 			dd += w * d * d
+		}
+	}
+	for i := nS; i < sBase; i++ {
+		if lg.eta[i-nS] > 0 || g[i] < 0 {
+			d := lg.dir[i]
+			dot += g[i] * d
+			dd += d * d
+		}
+	}
+	for opt, ss := range lg.live {
+		if !lg.chosen[opt] {
+			continue
+		}
+		base := sBase + opt*nS
+		for _, s := range ss {
+			if d := lg.dir[base+int(s)]; d != 0 {
+				w := seatW(int(s))
+				dot += w * g[base+int(s)] * d
+				dd += w * d * d
+			}
+		}
+	}
+	for i := mBase; i < n; i++ {
+		if lg.mu[i-mBase] > 0 || g[i] < 0 {
+			d := lg.dir[i]
+			dot += g[i] * d
+			dd += d * d
 		}
 	}
 	beta := 0.0
@@ -692,33 +827,61 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 	}
 	// The colleague prices move sigmaScale times as far: a Polyak step in
 	// the metric that weighs them so (a diagonal preconditioner).
+	dir := lg.dir
 	var norm float64
-	for i := range g {
-		lg.dir[i] = g[i] + beta*lg.dir[i]
-		if mask(i) {
-			if i >= nS+nE && i < mBase {
-				norm += lg.sigmaScale * weight(i) * lg.dir[i] * lg.dir[i]
-			} else {
-				norm += weight(i) * lg.dir[i] * lg.dir[i]
+	for s := range nS {
+		dir[s] = g[s] + beta*dir[s]
+		if lg.pi[s] > 0 || g[s] < 0 {
+			norm += seatW(s) * dir[s] * dir[s]
+		}
+	}
+	for i := nS; i < sBase; i++ {
+		dir[i] = g[i] + beta*dir[i]
+		if lg.eta[i-nS] > 0 || g[i] < 0 {
+			norm += dir[i] * dir[i]
+		}
+	}
+	for opt, ss := range lg.live {
+		base := sBase + opt*nS
+		chosen := lg.chosen[opt]
+		for _, s := range ss {
+			i := base + int(s)
+			if g[i] == 0 && dir[i] == 0 {
+				continue
 			}
+			dir[i] = g[i] + beta*dir[i]
+			if chosen {
+				norm += lg.sigmaScale * seatW(int(s)) * dir[i] * dir[i]
+			}
+		}
+	}
+	for i := mBase; i < n; i++ {
+		dir[i] = g[i] + beta*dir[i]
+		if lg.mu[i-mBase] > 0 || g[i] < 0 {
+			norm += dir[i] * dir[i]
 		}
 	}
 	if norm == 0 {
 		return false
 	}
 	t := theta * math.Max(value-target, 1e-3) / norm
-	d := lg.dir
 	for s := range nS {
-		lg.pi[s] = math.Max(0, lg.pi[s]-t*d[s])
+		lg.pi[s] = math.Max(0, lg.pi[s]-t*dir[s])
 	}
 	for i := range nE {
-		lg.eta[i] = math.Max(0, lg.eta[i]-t*d[nS+i])
+		lg.eta[i] = math.Max(0, lg.eta[i]-t*dir[nS+i])
 	}
-	for i := range lg.sigma {
-		lg.sigma[i] -= t * lg.sigmaScale * d[nS+nE+i]
+	ts := t * lg.sigmaScale
+	for opt, ss := range lg.live {
+		for _, s := range ss {
+			i := opt*nS + int(s)
+			if d := dir[sBase+i]; d != 0 {
+				lg.sigma[i] -= ts * d
+			}
+		}
 	}
 	for s := range nM {
-		lg.mu[s] = math.Max(0, lg.mu[s]-t*d[mBase+s])
+		lg.mu[s] = math.Max(0, lg.mu[s]-t*dir[mBase+s])
 	}
 	return true
 }
