@@ -38,15 +38,16 @@ type lagrange struct {
 	allowed []uint64
 	asg     []int // like state.asg: the participants' own choices
 
-	// live[opt] lists, in increasing order, the sessions whose colleague
-	// price under the organisation's choice opt may be other than 0:
-	// those a member has taken in some evaluation, with the other
-	// parallel sessions of their theme (a pooled step moves them
-	// together). Every other colleague price is 0 and stays 0 (its
-	// subgradient is 0: nobody takes it and the best count at price 0 is
-	// 0), so the colleague parts of eval and step only visit these. On
-	// national (100,000 people) they are a few per cent of the 21 million
-	// pairs. isLive is the same set by index, like sigma.
+	// live[opt] lists the sessions whose colleague price under the
+	// organisation's choice opt may be other than 0: those a member has
+	// taken in some evaluation, with the other parallel sessions of their
+	// theme (a pooled step moves them together), in the order they came
+	// to life (the same for any number of workers: each organisation is
+	// evaluated by one). Every other colleague price is 0 with a
+	// subgradient of 0 (nobody takes it, and the best count at price 0 is
+	// 0), so the colleague parts of eval and step visit only these: 70 %
+	// of the pairs on regional after 1 s, 59 % on national after 30 s.
+	// isLive is the same set by index, like sigma.
 	live   [][]int32
 	isLive []bool
 	// group[s] indexes the parallel sessions of s's theme in its round in
@@ -398,7 +399,7 @@ func (lg *lagrange) prices(w *worker, opt int) {
 	for _, s := range lg.live[opt] {
 		g := lg.group[s]
 		if int(s) != lg.groupMin[g] {
-			continue // its group is done with its lowest session
+			continue // the group is done with its lowest session
 		}
 		i := base + lg.groupKey[g]
 		w.cheapest[i], w.cheapestPrice[i] = lg.cheapestOf(lg.groups[g], sigma)
@@ -412,8 +413,7 @@ func (lg *lagrange) activate(opt, s int) {
 	for _, x := range lg.groups[lg.group[s]] {
 		if i := opt*nS + x; !lg.isLive[i] {
 			lg.isLive[i] = true
-			at, _ := slices.BinarySearch(lg.live[opt], int32(x))
-			lg.live[opt] = slices.Insert(lg.live[opt], at, int32(x))
+			lg.live[opt] = append(lg.live[opt], int32(x))
 		}
 	}
 }
