@@ -110,7 +110,10 @@
 // value at its starting prices as a first bound, so that a solve stopped
 // early returns a plan and a finite bound. Plans rebuilt from the
 // relaxation (below) wait twice as long after each one that does not beat
-// the best, leaving the time to the bound when they do not pay.
+// the best, leaving the time to the bound when they do not pay, and the
+// descent from each takes at most a quarter of the time left (on
+// national's shape at 1,000 people one took 5 s, and the gap at 10 s was
+// 12.9 % instead of 0.48 %).
 //
 // On events whose round flows would have over a million participant-theme
 // arcs (10,000 people with 40 themes in 4 rounds, say) the colleague layer
