@@ -221,8 +221,7 @@ func (lg *lagrange) eval() (value, errMargin float64) {
 	}
 	if lg.useSigma {
 		for opt := range lg.live {
-			ss := lg.visit(opt)
-			for _, s := range ss {
+			for _, s := range lg.visit(opt) {
 				lg.countOS[opt*pr.nS+int(s)] = 0
 			}
 		}
@@ -527,11 +526,10 @@ func (lg *lagrange) poolGradient(g []float64) {
 		}
 	}
 	for opt := range lg.live {
-		ss := lg.visit(opt)
 		if !lg.chosen[opt] {
 			continue
 		}
-		for _, s := range ss {
+		for _, s := range lg.visit(opt) {
 			if gr := lg.group[s]; int(s) == lg.groupMin[gr] {
 				sum(g[base+opt*nS:base+(opt+1)*nS], themeSessions{sessions: lg.groups[gr]})
 			}
@@ -781,8 +779,7 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 		g[nS+i] = 1 - float64(lg.useHR[i])
 	}
 	for opt := range lg.live {
-		ss := lg.visit(opt)
-		for _, s := range ss {
+		for _, s := range lg.visit(opt) {
 			i := opt*nS + int(s)
 			g[sBase+i] = float64(lg.nStar[i] - lg.countOS[i])
 		}
@@ -815,20 +812,14 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 			dd += w * d * d
 		}
 	}
-	for i := nS; i < sBase; i++ {
-		if lg.eta[i-nS] > 0 || g[i] < 0 {
-			d := lg.dir[i]
-			dot += g[i] * d
-			dd += d * d
-		}
-	}
+	hd, hdd := boxDots(lg.eta, g[nS:sBase], lg.dir[nS:sBase])
+	dot, dd = dot+hd, dd+hdd
 	for opt := range lg.live {
-		ss := lg.visit(opt)
 		if !lg.chosen[opt] {
 			continue
 		}
 		base := sBase + opt*nS
-		for _, s := range ss {
+		for _, s := range lg.visit(opt) {
 			if d := lg.dir[base+int(s)]; d != 0 {
 				w := seatW(int(s))
 				dot += w * g[base+int(s)] * d
@@ -836,13 +827,8 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 			}
 		}
 	}
-	for i := mBase; i < n; i++ {
-		if lg.mu[i-mBase] > 0 || g[i] < 0 {
-			d := lg.dir[i]
-			dot += g[i] * d
-			dd += d * d
-		}
-	}
+	md, mdd := boxDots(lg.mu, g[mBase:n], lg.dir[mBase:n])
+	dot, dd = dot+md, dd+mdd
 	beta := 0.0
 	if dot < 0 && dd > 0 {
 		beta = -lg.deflect * dot / dd
@@ -857,17 +843,11 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 			norm += seatW(s) * dir[s] * dir[s]
 		}
 	}
-	for i := nS; i < sBase; i++ {
-		dir[i] = g[i] + beta*dir[i]
-		if lg.eta[i-nS] > 0 || g[i] < 0 {
-			norm += dir[i] * dir[i]
-		}
-	}
+	norm += boxDeflect(lg.eta, g[nS:sBase], dir[nS:sBase], beta)
 	for opt := range lg.live {
-		ss := lg.visit(opt)
 		base := sBase + opt*nS
 		chosen := lg.chosen[opt]
-		for _, s := range ss {
+		for _, s := range lg.visit(opt) {
 			i := base + int(s)
 			if g[i] == 0 && dir[i] == 0 {
 				continue
@@ -878,12 +858,7 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 			}
 		}
 	}
-	for i := mBase; i < n; i++ {
-		dir[i] = g[i] + beta*dir[i]
-		if lg.mu[i-mBase] > 0 || g[i] < 0 {
-			norm += dir[i] * dir[i]
-		}
-	}
+	norm += boxDeflect(lg.mu, g[mBase:n], dir[mBase:n], beta)
 	if norm == 0 {
 		return false
 	}
@@ -896,8 +871,7 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 	}
 	ts := t * lg.sigmaScale
 	for opt := range lg.live {
-		ss := lg.visit(opt)
-		for _, s := range ss {
+		for _, s := range lg.visit(opt) {
 			i := opt*nS + int(s)
 			if d := dir[sBase+i]; d != 0 {
 				lg.sigma[i] -= ts * d
@@ -908,4 +882,30 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 		lg.mu[s] = math.Max(0, lg.mu[s]-t*dir[mBase+s])
 	}
 	return true
+}
+
+// boxDots returns the terms of step's dot and dd of a block of prices
+// kept at or above 0, each of weight 1: g and d are the block's
+// subgradient and direction. A price at 0 that g pushes below 0 does
+// not count.
+func boxDots(price, g, d []float64) (dot, dd float64) {
+	for i, p := range price {
+		if p > 0 || g[i] < 0 {
+			dot += g[i] * d[i]
+			dd += d[i] * d[i]
+		}
+	}
+	return dot, dd
+}
+
+// boxDeflect sets the block's direction d to g + beta*d and returns its
+// term of step's norm, counted as in boxDots.
+func boxDeflect(price, g, d []float64, beta float64) (norm float64) {
+	for i, p := range price {
+		d[i] = g[i] + beta*d[i]
+		if p > 0 || g[i] < 0 {
+			norm += d[i] * d[i]
+		}
+	}
+	return norm
 }
