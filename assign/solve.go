@@ -595,9 +595,9 @@ const stallWalkMoves = 400
 // best plan, in at most half the time left. On events of more than
 // largeEvent people, the pooled prices' first stall is where the bound
 // levels off for a while (on regional, from about 0.5 to 2.7 s): the
-// time is the plan's. Measured at 1 s on regional seeds 1-5 (two runs
-// each): mean gap 0.071-0.072 % -> 0.060-0.062 %; at 10 s 0.037 % ->
-// 0.035 %; flanders unchanged.
+// time is the plan's. Measured at 1 s on regional seeds 1-5: mean gap
+// 0.071 and 0.072 % in two runs before, 0.060-0.069 % in five after; at
+// 10 s 0.037 % -> 0.035 %; flanders unchanged.
 func (s *search) stallWalk(ctx context.Context) {
 	s.stallWalked = true
 	wctx, cancel := shareOfTimeLeft(ctx, 2)
