@@ -46,9 +46,8 @@ type lagrange struct {
 	// evaluated by one). Every other colleague price is 0 with a
 	// subgradient of 0 (nobody takes it, and the best count at price 0 is
 	// 0), so the colleague parts of eval and step visit only these (see
-	// visit): 70 %
-	// of the pairs on regional after 1 s, 59 % on national after 30 s.
-	// isLive is the same set by index, like sigma.
+	// visit): 70 % of the pairs on regional after 1 s, 59 % on national
+	// after 30 s. isLive is the same set by index, like sigma.
 	live    [][]int32
 	isLive  []bool
 	allSess []int32 // 0, 1, ..., nS-1: see visit
