@@ -37,10 +37,10 @@ func (pr *problem) newAnnealer(st *state) *annealer {
 }
 
 // densePairs is the number of (organisation, session) pairs up to which
-// pairCount keeps its counts in a slice (4 bytes a pair, 128 MB at most);
+// pairCount keeps its counts in a slice (4 bytes a pair, 64 MB at most);
 // beyond it, in a map of the pairs in use. Map lookups took two thirds of
 // the annealing's time on regional (3,000 people, 105,000 pairs).
-const densePairs = 1 << 25
+const densePairs = 1 << 24
 
 // pairCount counts colleagues per organisation*nS+session.
 type pairCount struct {

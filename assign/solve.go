@@ -277,11 +277,6 @@ func (s *search) descend(ctx context.Context, st *state) error {
 	return nil
 }
 
-// hugeWalkGain: the cool walk after the first plan of a huge event goes
-// on in tenths of its moves while each gains at least 1/hugeWalkGain of
-// the objective.
-const hugeWalkGain = 10000
-
 // hugeAnnealMoves is the number of annealing moves per participant and
 // round spent on the first plan of a huge event.
 const hugeAnnealMoves = 20
@@ -327,26 +322,8 @@ func (s *search) firstHuge(ctx context.Context, st *state) error {
 	// gets the rest.
 	wctx, cancel := shareOfTimeLeft(ctx, 4)
 	defer cancel()
-	moves := hugeAnnealMoves * pr.nP * pr.nR
-	if !pr.huge() {
-		s.offer(s.anneal(wctx, first, moves, 1))
-		return nil
-	}
-	// On a huge event the walk goes on in tenths while each gains at
-	// least 1/hugeWalkGain of the objective: on national (100,000
-	// people) 2.5 s of it found nothing, on national's shape at 10,000
-	// people it gained 0.4 %.
-	obj := pr.evaluate(first)
-	for range 10 {
-		first = s.anneal(wctx, first, moves/10, 1)
-		v := pr.evaluate(first)
-		s.offerScored(first, v)
-		if (v-obj)*hugeWalkGain < max(obj, 1) || wctx.Err() != nil {
-			break
-		}
-		obj = v
-	}
-	s.boundOnly = true
+	s.offer(s.anneal(wctx, first, hugeAnnealMoves*pr.nP*pr.nR, 1))
+	s.boundOnly = pr.huge()
 	return nil
 }
 
