@@ -294,9 +294,11 @@ const largeWalkMoves = 50
 // round. Measured against 200 throughout (benchmarks/README.md): on
 // regional scaled to 200 people (seeds 1-4) the plans at 1 s reached
 // CBC's optimum on 2-3 events instead of none, and BenchmarkSolveRandom200's
-// largest gap fell from 0.22 % to 0.11-0.15 %; the knowledge day is
-// proven in 0.14 s instead of 0.03 s. The cap keeps one walk on a
-// 1,000-person event under a second.
+// largest gap fell from 0.22 % to 0.11-0.15 %; the knowledge day's
+// family event (BenchmarkSolve/kennisdag) is proven in 0.11-0.15 s
+// instead of 0.03 s, the embedded one in 0.13 s instead of 0.08 s. A
+// move costs about 0.2 microseconds on regional and 1.2 on national
+// (measured), so the cap holds one walk to 0.2-1.2 s.
 func (pr *problem) annealBudget() int {
 	n := pr.nP * pr.nR
 	return min(1000*n, max(200*n, 1<<20))
@@ -320,9 +322,7 @@ func (s *search) firstHuge(ctx context.Context, st *state) error {
 	s.startBound()
 	// A short cool walk, at most a quarter of the time left: the bound
 	// gets the rest.
-	wctx, cancel := shareOfTimeLeft(ctx, 4)
-	defer cancel()
-	s.offer(s.anneal(wctx, first, hugeAnnealMoves*pr.nP*pr.nR, 1))
+	s.coolWalk(ctx, first, hugeAnnealMoves, 4)
 	s.boundOnly = pr.huge()
 	return nil
 }
@@ -541,7 +541,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 			if s.pr.nP > largeEvent {
 				// The descent does not run on large events: a short cool
 				// walk from the best plan finds what the flows cannot.
-				s.offer(s.anneal(ctx, s.best, largeWalkMoves*s.pr.nP*s.pr.nR, 1))
+				s.coolWalk(ctx, s.best, largeWalkMoves, 1)
 			}
 			if err := s.tryDelegations(ctx, tried); err != nil {
 				return best, err
@@ -568,18 +568,26 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 // stallWalk.
 const stallWalkMoves = 400
 
-// stallWalk makes a cool walk (temperature 1) of stallWalkMoves from the
-// best plan, in at most half the time left. On events of more than
-// largeEvent people, the pooled prices' first stall is where the bound
-// levels off for a while (on regional, from about 0.5 to 2.7 s): the
-// time is the plan's. Measured at 1 s on regional seeds 1-5: mean gap
-// 0.071 and 0.072 % in two runs before, 0.060-0.069 % in five after; at
-// 10 s 0.037 % -> 0.035 %; flanders unchanged.
+// stallWalk makes a cool walk of stallWalkMoves from the best plan, in
+// at most half the time left. On events of more than largeEvent people,
+// the pooled prices' first stall is where the bound levels off for a
+// while (on regional, from about 0.5 to 2.7 s): the time is the plan's.
+// Measured at 1 s on regional seeds 1-5, mean gap: 0.071 and 0.072 % in
+// two runs before; 0.060, 0.062 and 0.069 % in three runs after (200
+// and 800 moves gave 0.060-0.068 %); at 10 s 0.037 % -> 0.035 %;
+// flanders unchanged.
 func (s *search) stallWalk(ctx context.Context) {
 	s.stallWalked = true
-	wctx, cancel := shareOfTimeLeft(ctx, 2)
+	s.coolWalk(ctx, s.best, stallWalkMoves, 2)
+}
+
+// coolWalk offers the best plan of a cool walk (temperature 1 falling to
+// a tenth) of perMoves moves per participant and round from st, within
+// 1/share of the time left.
+func (s *search) coolWalk(ctx context.Context, st *state, perMoves, share int) {
+	wctx, cancel := shareOfTimeLeft(ctx, share)
 	defer cancel()
-	s.offer(s.anneal(wctx, s.best, stallWalkMoves*s.pr.nP*s.pr.nR, 1))
+	s.offer(s.anneal(wctx, st, perMoves*s.pr.nP*s.pr.nR, 1))
 }
 
 // poolUntil ends the pooled start of the prices (lagrange.pool): once the
