@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"sync"
+
+	"github.com/roundtable-go/roundtable/solver"
 )
 
 // lagrange holds the multipliers of the Lagrangian relaxation that proves
@@ -907,4 +909,120 @@ func boxDeflect(price, g, d []float64, beta float64) (norm float64) {
 		}
 	}
 	return norm
+}
+
+// bundleCuts is the number of cuts the bundle method of the pooled
+// prices keeps, and bundleMemory the most numbers its cuts may take.
+const (
+	bundleCuts   = 20
+	bundleMemory = 16 << 20
+)
+
+// pooledSpace is the space the bundle method moves pooled prices in (see
+// search.optimise): one coordinate per round's parallel sessions of a
+// theme for their seat prices, and per organisation choice for their
+// colleague prices; one per host hour and per minimum price. Its point
+// and subgradient are read from and written to the relaxation directly,
+// without price vectors of the full length.
+type pooledSpace struct {
+	lg     *lagrange
+	nG, n  int
+	sigma0 int // the first colleague coordinate
+	boxed  []int
+	scale  []float64
+	y, g   []float64
+}
+
+// pooledDim returns the dimension of the pooled space, or 0 when pooled
+// prices cannot be described by it (a shut session: they are pooled
+// only at the root, where none is).
+func (lg *lagrange) pooledDim() int {
+	if !lg.pool || slices.Contains(lg.sessRule, ruleShut) {
+		return 0
+	}
+	n := len(lg.groups) + len(lg.eta) + lg.pr.nS
+	if lg.useSigma {
+		n += len(lg.live) * len(lg.groups)
+	}
+	return n
+}
+
+func (lg *lagrange) newPooledSpace() *pooledSpace {
+	nG, nE, nS := len(lg.groups), len(lg.eta), lg.pr.nS
+	ps := &pooledSpace{lg: lg, nG: nG, n: lg.pooledDim(), sigma0: nG + nE + nS}
+	ps.boxed = make([]int, ps.sigma0)
+	ps.scale = make([]float64, ps.n)
+	for i := range ps.n {
+		ps.scale[i] = lg.sigmaScale
+		if i < ps.sigma0 {
+			ps.boxed[i], ps.scale[i] = i, 1
+		}
+	}
+	ps.y, ps.g = make([]float64, ps.n), make([]float64, ps.n)
+	return ps
+}
+
+func (ps *pooledSpace) newBundle() *solver.Bundle {
+	b := solver.NewBundle(ps.n, ps.boxed, ps.scale)
+	b.MaxCuts = bundleCuts
+	return b
+}
+
+// read fills ps.y with the current prices and ps.g with the subgradient
+// of the dual function at them in the pooled space (the sum of the
+// subgradients of a coordinate's prices), as left by the last eval, and
+// returns the squared norm of ps.g in the bundle's metric.
+func (ps *pooledSpace) read() float64 {
+	lg, pr := ps.lg, ps.lg.pr
+	nG, nE, nS := ps.nG, len(lg.eta), pr.nS
+	clear(ps.y)
+	clear(ps.g)
+	for s := range nS {
+		gr := int(lg.group[s])
+		ps.y[gr] = lg.pi[s]
+		ps.g[gr] += float64(pr.sCap[s] - int(lg.count[s]))
+		ps.y[nG+nE+s] = lg.mu[s]
+		if lg.sessRule[s] == ruleHeld {
+			ps.g[nG+nE+s] = float64(int(lg.count[s]) - pr.sMin[s])
+		}
+	}
+	for i, e := range lg.eta {
+		ps.y[nG+i] = e
+		ps.g[nG+i] = 1 - float64(lg.useHR[i])
+	}
+	for opt := range lg.live {
+		base := ps.sigma0 + opt*nG
+		for _, s := range lg.visit(opt) {
+			i := opt*nS + int(s)
+			gr := base + int(lg.group[s])
+			ps.y[gr] = lg.sigma[i]
+			if lg.chosen[opt] { // the other choices' prices are not in the value
+				ps.g[gr] += float64(lg.nStar[i] - lg.countOS[i])
+			}
+		}
+	}
+	var norm float64
+	for i, x := range ps.g {
+		norm += ps.scale[i] * x * x
+	}
+	return norm
+}
+
+// write sets the prices from the point z of the pooled space.
+func (ps *pooledSpace) write(z []float64) {
+	lg, pr := ps.lg, ps.lg.pr
+	nG, nE, nS := ps.nG, len(lg.eta), pr.nS
+	for s := range nS {
+		lg.pi[s] = z[lg.group[s]]
+		lg.mu[s] = z[nG+nE+s]
+	}
+	copy(lg.eta, z[nG:nG+nE])
+	// A colleague price that is not live has had a subgradient of 0 in
+	// every cut, so the bundle leaves it at 0.
+	for opt := range lg.live {
+		base := ps.sigma0 + opt*nG
+		for _, s := range lg.live[opt] {
+			lg.sigma[opt*nS+int(s)] = z[base+int(lg.group[s])]
+		}
+	}
 }
