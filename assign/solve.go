@@ -678,13 +678,14 @@ func (pb *pooledBundle) step(ctx context.Context, L float64) bool {
 const stallWalkMoves = 400
 
 // stallWalk makes a cool walk of stallWalkMoves from the best plan, in
-// at most half the time left. On events of more than largeEvent people,
-// the pooled prices' first stall is where the bound levels off for a
-// while (on regional, from about 0.5 to 2.7 s): the time is the plan's.
-// Measured at 1 s on regional seeds 1-5, mean gap: 0.071 and 0.072 % in
-// two runs before; 0.060, 0.062 and 0.069 % in three runs after (200
-// and 800 moves gave 0.060-0.068 %); at 10 s 0.037 % -> 0.035 %;
-// flanders unchanged.
+// at most half the time left, once on events of more than largeEvent
+// people: where the pooled subgradient steps first stall (they level off
+// there for a while: on regional from about 0.5 to 2.7 s), or where the
+// pooled bundle method says (see walkGap). Measured with the subgradient
+// steps at 1 s on regional seeds 1-5, mean gap: 0.071 and 0.072 % in two
+// runs before; 0.060, 0.062 and 0.069 % in three runs after (200 and 800
+// moves gave 0.060-0.068 %); at 10 s 0.037 % -> 0.035 %; flanders
+// unchanged.
 func (s *search) stallWalk(ctx context.Context) {
 	s.stallWalked = true
 	s.coolWalk(ctx, s.best, stallWalkMoves, 2)
