@@ -189,7 +189,7 @@ func (s *search) run(ctx context.Context) error {
 			s.offer(first)
 		}
 	}
-	if s.best == nil || !fast {
+	if (s.best == nil && ctx.Err() == nil) || !fast {
 		if err := s.descend(ctx, st); err != nil {
 			return err
 		}
@@ -231,6 +231,9 @@ func (s *search) descend(ctx context.Context, st *state) error {
 	// The first pass builds the rounds in order; it must succeed for the
 	// state to obey the minimum sizes.
 	for r := range pr.nR {
+		if ctx.Err() != nil {
+			return nil // building a round may take seconds: not past the limit
+		}
 		good, _, err := pr.solveRound(ctx, cur, r, false, nil)
 		if err != nil || !good {
 			return ctxErr(ctx, err)
