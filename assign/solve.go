@@ -144,6 +144,9 @@ type search struct {
 	lastPrimalCost int64 // and the work it took
 	primalWait     uint  // the next waits lastPrimalCost<<primalWait
 	stallWalked    bool  // stallWalk is done
+	// firstEval is startBound's evaluation, until the root's optimise
+	// takes it as its first.
+	firstEval *evalResult
 }
 
 func (s *search) report() {
@@ -216,10 +219,18 @@ func (s *search) startBound() {
 	s.lg.setWorkers(s.opts.Workers)
 	s.lg.initPrices()
 	pr.shut = s.lg.sessRule
-	if L, margin := s.lg.eval(); !math.IsInf(L, -1) {
+	L, margin := s.lg.eval()
+	if !math.IsInf(L, -1) {
 		s.setBound(pr.floorBound(L + margin))
 	}
+	// Nothing moves the prices or evaluates again before the root's
+	// first step, which takes this evaluation instead of repeating it
+	// (0.6-0.9 s on national).
+	s.firstEval = &evalResult{L, margin}
 }
+
+// evalResult is what lagrange.eval returned.
+type evalResult struct{ L, margin float64 }
 
 // descend re-solves one round at a time, every other round fixed, until
 // no round improves, and offers the result. Each step first lets people
@@ -485,7 +496,12 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 		pb = s.newPooledBundle(ctx)
 	}
 	for iter := 0; ctx.Err() == nil; iter++ {
-		L, margin := lg.eval()
+		var L, margin float64
+		if first := s.firstEval; top && first != nil {
+			L, margin, s.firstEval = first.L, first.margin, nil
+		} else {
+			L, margin = lg.eval()
+		}
 		if math.IsInf(L, -1) {
 			return math.MinInt64, nil
 		}
