@@ -688,6 +688,11 @@ func (pb *pooledBundle) step(ctx context.Context, L float64) bool {
 			s.stallWalk(ctx)
 		}
 	}
+	for _, v := range ps.y {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false // no such price may reach eval: it would skip the session
+		}
+	}
 	ps.write(ps.y)
 	return true
 }

@@ -51,7 +51,8 @@ type Bundle struct {
 	center []float64
 	fc     float64 // f at center
 	have   bool
-	nulls  int // null steps since the last serious one
+	nulls  int     // null steps since the last serious one
+	tMax   float64 // T never grows beyond a billion times its start
 	cuts   []*cut
 	q      [][]float64 // q[j][k]: sum over free i of scale_i·g_j[i]·g_k[i]
 	alpha  []float64   // the last programme's weights of the cuts
@@ -114,13 +115,15 @@ func (b *Bundle) Center() ([]float64, float64) { return b.center, b.fc }
 func (b *Bundle) Predicted() float64 { return b.pred }
 
 // Observe records f's value fy and a subgradient g at y (the first point,
-// or the one Next returned last) and reports whether y became the centre.
-// It keeps neither slice.
+// which must have its boxed coordinates at or above 0, or the one Next
+// returned last) and reports whether y became the centre. It keeps
+// neither slice.
 func (b *Bundle) Observe(y []float64, fy float64, g []float64) (serious bool) {
 	if !b.have {
 		b.have = true
 		copy(b.center, y)
 		b.fc = fy
+		b.tMax = 1e9 * max(b.T, 1e-300)
 		b.addCut(y, fy, g)
 		return true
 	}
@@ -132,8 +135,8 @@ func (b *Bundle) Observe(y []float64, fy float64, g []float64) (serious bool) {
 		b.nulls++
 	}
 	switch {
-	case serious && decrease >= 0.5*b.pred:
-		b.T *= 2 // the model was right: trust it further
+	case serious && b.pred > 0 && decrease >= 0.5*b.pred:
+		b.T = min(2*b.T, b.tMax) // the model was right: trust it further
 	case !serious:
 		// The cut at y, seen from the centre: a large error means f
 		// bends sharply between them, so stay closer.
@@ -273,7 +276,7 @@ func (b *Bundle) Next(y []float64) float64 {
 		copy(y, b.center) // nothing observed yet
 		return 0
 	}
-	model := b.solveQP()
+	model, mean := b.solveQP()
 	if !math.IsNaN(b.Target) {
 		// Aim the step at a decrease of Level times the distance to the
 		// target, as a level method would: the predicted decrease grows
@@ -293,11 +296,11 @@ func (b *Bundle) Next(y []float64) float64 {
 					break
 				}
 				grown = true
-				b.T *= 2
+				b.T = min(2*b.T, b.tMax)
 			} else {
 				b.T *= max(0.25, want/pred)
 			}
-			model = b.solveQP()
+			model, mean = b.solveQP()
 		}
 	}
 	t := b.T
@@ -314,7 +317,14 @@ func (b *Bundle) Next(y []float64) float64 {
 	for _, k := range b.act {
 		y[b.boxed[k]] = b.yb[k]
 	}
-	b.pred = max(0, b.fc-model)
+	// Where the programme stopped short of its optimum the mean is below
+	// the model: counting that gap too, a small prediction still means a
+	// centre close to optimal.
+	b.pred = max(0, b.fc-mean)
+	if !finite(y) {
+		copy(y, b.center) // T overflowed: stay
+		b.pred = 0
+	}
 	return b.pred
 }
 
@@ -345,8 +355,9 @@ func (b *Bundle) boxedPoint() {
 // It moves weight between two cuts at a time, from the cut of lowest
 // value with weight to the cut of highest value (as SMO does for support
 // vector machines), until the highest value exceeds the weighted mean by
-// a ten-millionth of the centre's value or less.
-func (b *Bundle) solveQP() (model float64) {
+// a thousandth of the decrease the model predicts or less (or at most
+// 50 transfers per cut).
+func (b *Bundle) solveQP() (model, mean float64) {
 	k := len(b.cuts)
 	t := b.T
 	alpha := b.alpha
@@ -365,7 +376,6 @@ func (b *Bundle) solveQP() (model float64) {
 		}
 	}
 	grad := make([]float64, k)
-	tol := 1e-7*math.Abs(b.fc) + 1e-9
 	for range 50*k + 100 {
 		b.boxedPoint()
 		hi, lo := 0, -1
@@ -384,7 +394,9 @@ func (b *Bundle) solveQP() (model float64) {
 				lo = j
 			}
 		}
-		if grad[hi]-mean <= tol || lo == hi {
+		// Solved when the gap left is a thousandth of the decrease the
+		// model predicts (or nothing against the centre's value).
+		if grad[hi]-mean <= 1e-3*max(0, b.fc-grad[hi])+1e-12*(1+math.Abs(b.fc)) || lo == hi {
 			break
 		}
 		// Move lambda of weight from lo to hi: the slope is
@@ -425,7 +437,9 @@ func (b *Bundle) solveQP() (model float64) {
 			qa[j] += lambda * (b.q[j][hi] - b.q[j][lo])
 		}
 	}
-	// The model's value at the proximal point of the final weights.
+	// The model's value at the proximal point of the final weights, and
+	// the cuts' mean there with those weights (below it by the
+	// programme's gap, 0 when solved exactly).
 	b.boxedPoint()
 	model = math.Inf(-1)
 	for j, c := range b.cuts {
@@ -434,8 +448,9 @@ func (b *Bundle) solveQP() (model float64) {
 			v += c.gb[kk] * b.yb[kk]
 		}
 		model = max(model, v)
+		mean += alpha[j] * v
 	}
-	return model
+	return model, mean
 }
 
 // slope returns the derivative of the programme's objective when lambda
@@ -453,6 +468,15 @@ func (b *Bundle) slope(hi, lo int, lambda float64, qa []float64) float64 {
 		d += (ch.gb[k] - cl.gb[k]) * y
 	}
 	return d
+}
+
+func finite(x []float64) bool {
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func sum(x []float64) float64 {
