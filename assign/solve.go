@@ -593,7 +593,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 			pb = nil
 			lg.unpool()
 			lg.restore(saved)
-			theta = poolUntil / 1.2
+			theta = 0.25 // as after the two halvings that end a pooled start
 			continue
 		}
 		if theta < 1e-6 || !lg.step(L, float64(s.bestObj), theta) {
@@ -609,9 +609,9 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 // Each step aims at a decrease of half the gap to the best plan, the
 // way Polyak's step size does. Measured against the pooled subgradient
 // steps it replaced (benchmarks/README.md): regional (3,000 people) at
-// 1 s, mean gap over seeds 1-5 0.060-0.069 % -> 0.050-0.055 %; flanders
-// at 10 s 0.14-0.20 % -> 0.08-0.10 %; national's shape at 3,000 people
-// at 10 s 0.61 % -> 0.26 %. Where parallel sessions are not pooled,
+// 1 s, mean gap over seeds 1-5 0.060-0.077 % -> 0.047-0.050 %; flanders
+// at 10 s 0.090 % -> 0.083-0.088 %; national's shape at 3,000 people
+// at 10 s 0.61 % -> 0.22-0.26 %. Where parallel sessions are not pooled,
 // bundle steps did worse than subgradient steps (on random events of
 // 200 people, mean gap at 1 s 0.05 % -> 0.31 %; regional unpooled from
 // the start, 0.12 % at 10 s): the prices chase each other among
