@@ -624,6 +624,7 @@ type pooledBundle struct {
 	bestL  float64
 	stall  int       // evaluations since bestL last fell by a billionth
 	walkAt time.Time // when stallWalk is due at the latest (zero: never)
+	wrote  bool      // the prices are ps.y, written by step
 }
 
 // bundleStall is the number of evaluations without progress after which
@@ -671,7 +672,7 @@ func (pb *pooledBundle) observe(L float64) {
 // has stalled.
 func (pb *pooledBundle) step(ctx context.Context, L float64) bool {
 	s, b, ps := pb.s, pb.b, pb.ps
-	norm := ps.read()
+	norm := ps.read(!pb.wrote) // once written, ps.y is the prices' point
 	obj := float64(s.bestObj)
 	if b.T == 0 {
 		// The first step is Polyak's.
@@ -694,6 +695,7 @@ func (pb *pooledBundle) step(ctx context.Context, L float64) bool {
 		}
 	}
 	ps.write(ps.y)
+	pb.wrote = true
 	return true
 }
 
