@@ -507,7 +507,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 		}
 		overshot := false
 		if pb != nil {
-			pb.observe(L)
+			pb.observe(L, bestL)
 		}
 		if L < bestL {
 			bestL, stall = L, 0
@@ -584,7 +584,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 			}
 		}
 		if pb != nil {
-			if pb.step(ctx, L) {
+			if pb.step(ctx, L, bestL) {
 				continue
 			}
 			// The pooled prices are as good as the bundle makes them:
@@ -621,8 +621,7 @@ type pooledBundle struct {
 	s      *search
 	ps     *pooledSpace
 	b      *solver.Bundle
-	bestL  float64
-	stall  int       // evaluations since bestL last fell by a billionth
+	stall  int       // evaluations since optimise's best value last fell by a billionth
 	walkAt time.Time // when stallWalk is due at the latest (zero: never)
 	wrote  bool      // the prices are ps.y, written by step
 }
@@ -639,7 +638,7 @@ func (s *search) newPooledBundle(ctx context.Context) *pooledBundle {
 	if n == 0 || n > bundleMemory/bundleCuts {
 		return nil
 	}
-	pb := &pooledBundle{s: s, ps: lg.newPooledSpace(), bestL: math.Inf(1)}
+	pb := &pooledBundle{s: s, ps: lg.newPooledSpace()}
 	pb.b = pb.ps.newBundle()
 	if dl, ok := ctx.Deadline(); ok {
 		pb.walkAt = time.Now().Add(time.Until(dl) / walkAtShare)
@@ -658,19 +657,20 @@ const (
 	walkAtShare = 3
 )
 
-func (pb *pooledBundle) observe(L float64) {
-	if L < pb.bestL-1e-9*math.Abs(L) {
+// observe counts the evaluation of value L against the best value
+// before it.
+func (pb *pooledBundle) observe(L, best float64) {
+	if L < best-1e-9*math.Abs(L) {
 		pb.stall = 0
 	} else {
 		pb.stall++
 	}
-	pb.bestL = min(pb.bestL, L)
 }
 
-// step feeds the bundle the last evaluation (value L) and sets the prices
-// to its next point. It reports false, changing nothing, when the bundle
-// has stalled.
-func (pb *pooledBundle) step(ctx context.Context, L float64) bool {
+// step feeds the bundle the last evaluation (value L; bestL the best so
+// far) and sets the prices to its next point. It reports false, changing
+// nothing, when the bundle has stalled.
+func (pb *pooledBundle) step(ctx context.Context, L, bestL float64) bool {
 	s, b, ps := pb.s, pb.b, pb.ps
 	norm := ps.read(!pb.wrote) // once written, ps.y is the prices' point
 	obj := float64(s.bestObj)
@@ -685,7 +685,7 @@ func (pb *pooledBundle) step(ctx context.Context, L float64) bool {
 	}
 	b.Next(ps.y)
 	if !s.stallWalked && !s.boundOnly && s.pr.nP > largeEvent {
-		if pb.bestL-obj < walkGap*math.Abs(obj) || (!pb.walkAt.IsZero() && time.Now().After(pb.walkAt)) {
+		if bestL-obj < walkGap*math.Abs(obj) || (!pb.walkAt.IsZero() && time.Now().After(pb.walkAt)) {
 			s.stallWalk(ctx)
 		}
 	}

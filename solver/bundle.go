@@ -19,8 +19,9 @@ import (
 // With a Target (a value f cannot go below) each step aims at a decrease
 // of Level times the centre's distance to it, as the level bundle method
 // of Lemaréchal, Nemirovskii and Nesterov (1995) and Polyak's step size
-// do: T grows (at most twice, once a step, never during null steps) or
-// shrinks until the model predicts about that.
+// do: T shrinks until the model predicts about that, or doubles, once a
+// step and never during null steps (T stays at most a billion times its
+// value at the first Observe).
 //
 // Unlike a subgradient method it remembers the shape of f, so it keeps
 // descending where steps along one subgradient zig-zag; each point costs
@@ -108,11 +109,6 @@ func NewBundle(n int, boxed []int, scale []float64) *Bundle {
 // Center returns the stability centre, the best point observed, and f
 // there. The slice is the Bundle's own: do not change it.
 func (b *Bundle) Center() ([]float64, float64) { return b.center, b.fc }
-
-// Predicted returns the decrease of f from the centre that the model
-// predicted at the point Next last returned: once it is tiny, the centre
-// is close to optimal (within it, when the model's minimiser is exact).
-func (b *Bundle) Predicted() float64 { return b.pred }
 
 // Observe records f's value fy and a subgradient g at y (the first point,
 // which must have its boxed coordinates at or above 0, or the one Next
@@ -270,7 +266,8 @@ func (b *Bundle) aggregate() {
 
 // Next writes into y the minimiser of the model plus the proximal term
 // and returns the decrease from the centre's value the model predicts
-// there (also kept for Observe and Predicted).
+// there, counting what the inner programme left unsolved: once it is
+// tiny, the centre is close to optimal.
 func (b *Bundle) Next(y []float64) float64 {
 	if len(b.cuts) == 0 {
 		copy(y, b.center) // nothing observed yet

@@ -14,6 +14,10 @@
 //	g.SetCost(0, -7)
 //	sol, err = g.Solve(ctx)                        // warm start
 //
+// Bundle minimises a convex nonsmooth function known only through values
+// and subgradients (a Lagrangian dual, say) by a proximal bundle method;
+// package assign moves the pooled prices of its bound with it.
+//
 // # Units and limits
 //
 // Flows, capacities and supplies are in flow units, costs in cost units per
