@@ -1,8 +1,12 @@
 package assign
 
 import (
+	"context"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/roundtable-go/roundtable/assign/internal/randevent"
+	"github.com/roundtable-go/roundtable/model"
 )
 
 // TestShare checks how a theme's takers are dealt out over its parallel
@@ -140,4 +144,89 @@ func shareable(net *roundNet, n, m int) bool {
 		return false
 	}
 	return rec(0, n)
+}
+
+// TestHubRound solves the round flows of a first plan (no organisation
+// layer) with and without hubs on random events, each round after the
+// previous ones so that themes taken earlier are barred, and checks that
+// both reach the same total value and that nobody gets a barred theme
+// through a hub.
+func TestHubRound(t *testing.T) {
+	hubbed, users, fallbacks := 0, 0, 0
+	for i := range 80 {
+		c := randevent.Config{
+			Participants:  20 + i*7%60,
+			Organisations: 2 + i%5,
+			Themes:        6 + i%7,
+			Rounds:        2 + i%3,
+			Parallel:      i % 3,
+			CapMin:        2,
+			CapMax:        3 + i%6,
+			Preferences:   1 + i%4,
+			OnlyRanked:    i%9 == 4,
+			Pins:          float64(i%3) * 0.1,
+			Partial:       0.2,
+			Wanted:        0.3,
+		}
+		if i%5 == 3 {
+			w := model.DefaultWeights()
+			w.Unranked = -20
+			w.Competence = 0
+			c.Weights = &w
+		}
+		ev := randevent.New(uint64(7100+i), c)
+		pr, err := compile(ev.Normalized())
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := pr.newState()
+		pr.flat = true
+		for r := range pr.nR {
+			open := make([]sessionState, len(pr.roundSess[r]))
+			var got [2][]int
+			var sums [2]int64
+			for j, hub := range []bool{true, false} {
+				net := pr.buildRound(st, r, open, false, nil, hub)
+				if hub && len(net.hubUsers) > 0 {
+					hubbed++
+					users += len(net.hubUsers)
+				}
+				g, _, err := net.solve(context.Background())
+				if err == errHubShare {
+					fallbacks++
+					g, _, err = pr.buildRound(st, r, open, false, nil, false).solve(context.Background())
+				}
+				if err != nil {
+					t.Fatalf("event %d round %d (hub %v): %v", i, r, hub, err)
+				}
+				got[j] = g
+				for p, s := range g {
+					if s < 0 || s == pr.pin(p, r) {
+						continue
+					}
+					v := pr.value(p, s)
+					if v == forbidden {
+						t.Fatalf("event %d round %d (hub %v): %d gets forbidden session %d", i, r, hub, p, s)
+					}
+					for q := range r {
+						if o := st.asg[p*pr.nR+q]; o >= 0 && pr.sTheme[o] == pr.sTheme[s] {
+							t.Fatalf("event %d round %d (hub %v): %d gets theme %d again (round %d)", i, r, hub, p, pr.sTheme[s], q)
+						}
+					}
+					sums[j] += v
+				}
+			}
+			if sums[0] != sums[1] {
+				t.Fatalf("event %d round %d: value %d with hubs, %d without", i, r, sums[0], sums[1])
+			}
+			for p, s := range got[0] {
+				st.asg[p*pr.nR+r] = s
+			}
+		}
+	}
+	t.Logf("%d round flows with hubs (%d participants through one), %d fell back", hubbed, users, fallbacks)
+	// Small events fall back often: few themes, and many barred ones.
+	if hubbed-fallbacks < 100 || users < 2000 {
+		t.Errorf("only %d flows kept their hubs, %d participants through one: the test checks too little", hubbed-fallbacks, users)
+	}
 }
