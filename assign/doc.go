@@ -137,8 +137,15 @@
 // the takers allow). Its dual on that arc is also the relaxation's
 // starting seat price for all of them: on national (100,000 people) the
 // first bound fell from 21.5 to 16.3 million and the gap at 30 s from
-// 8-11 % to 1.4 %. Beyond 32 million (organisation, session) pairs the
-// bound leaves colleague prices out.
+// 8-11 % to 1.4 %. Most themes are worth the same to a participant (all
+// those they did not rank), so one arc into a hub of that value stands
+// for them all, and the hub leads on to every theme; its takers are then
+// dealt out over the themes its flow reached, each kept off the themes
+// barred to them, and when that cannot be done the round is solved
+// without hubs, so each round flow stays optimal. On national that took
+// the first plan from 17 s to 4 s and the gap at 30 s from 1.2-1.4 % to
+// 0.3-0.35 %. Beyond 32 million (organisation, session) pairs the bound
+// leaves colleague prices out.
 //
 // Events of more than a thousand people that are not that large take the
 // same fast first plan when no organisation outnumbers a round's sessions
