@@ -66,6 +66,10 @@ type problem struct {
 	// flat leaves the colleague penalty out of the round flows (no
 	// (organisation, session) layer): the first plan of a huge event.
 	flat bool
+	// hubs lets round flows without that layer reach themes through hubs
+	// (roundHub): on events of more than largeEvent people, where their
+	// flows are large and hubs rarely fail.
+	hubs bool
 	// shut, when set, is the branch and bound's rule of each session: the
 	// plans built during a branch leave its shut sessions closed.
 	shut []int8
@@ -209,6 +213,7 @@ func compile(ev *model.Event) (*problem, error) {
 		}
 		pr.pValue[i] = row
 	}
+	pr.hubs = pr.nP > largeEvent
 	return pr, nil
 }
 

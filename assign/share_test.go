@@ -150,9 +150,13 @@ func shareable(net *roundNet, n, m int) bool {
 // layer) with and without hubs on random events, each round after the
 // previous ones so that themes taken earlier are barred, and checks that
 // both reach the same total value and that nobody gets a barred theme
-// through a hub.
+// through a hub. Some events have weights a point apart (so that a hub
+// arc costing one point too much or too little changes the flow's
+// choice) or a hub value of 0 or below. Then solveRound, hubs on, must
+// give every session of the round a size between its minimum and its
+// capacity, or none.
 func TestHubRound(t *testing.T) {
-	hubbed, users, fallbacks := 0, 0, 0
+	hubbed, users, fallbacks, low := 0, 0, 0, 0
 	for i := range 80 {
 		c := randevent.Config{
 			Participants:  20 + i*7%60,
@@ -167,11 +171,20 @@ func TestHubRound(t *testing.T) {
 			Pins:          float64(i%3) * 0.1,
 			Partial:       0.2,
 			Wanted:        0.3,
+			MinMax:        i % 4,
 		}
-		if i%5 == 3 {
+		switch i % 5 {
+		case 3: // unranked below nothing
 			w := model.DefaultWeights()
 			w.Unranked = -20
 			w.Competence = 0
+			c.Weights = &w
+		case 4: // values a point apart; hub values of 0 or below
+			w := model.DefaultWeights()
+			w.Rank = []int{7, 4, 3}
+			w.Competence = 1
+			w.Unranked = []int{2, 0, -3}[i%3]
+			w.Unplaced = []int{3, 0}[i%2]
 			c.Weights = &w
 		}
 		ev := randevent.New(uint64(7100+i), c)
@@ -190,6 +203,12 @@ func TestHubRound(t *testing.T) {
 				if hub && len(net.hubUsers) > 0 {
 					hubbed++
 					users += len(net.hubUsers)
+					for _, u := range net.hubUsers {
+						if _, _, _, _, cost := net.g.Arc(int(u.arc)); cost >= 0 {
+							low++ // a hub worth 0 or less
+							break
+						}
+					}
 				}
 				g, _, err := net.solve(context.Background())
 				if err == errHubShare {
@@ -219,14 +238,34 @@ func TestHubRound(t *testing.T) {
 			if sums[0] != sums[1] {
 				t.Fatalf("event %d round %d: value %d with hubs, %d without", i, r, sums[0], sums[1])
 			}
+			// The whole round, minimum sizes included, with hubs.
+			pr.hubs = true
+			next := st.clone()
+			good, _, err := pr.solveRound(context.Background(), next, r, false, nil)
+			if err != nil {
+				t.Fatalf("event %d round %d: solveRound: %v", i, r, err)
+			}
+			if good {
+				size := map[int]int{}
+				for p := range pr.nP {
+					if s := next.asg[p*pr.nR+r]; s >= 0 {
+						size[s]++
+					}
+				}
+				for _, s := range pr.roundSess[r] {
+					if n := size[s]; n > pr.sCap[s] || (n > 0 && n < pr.sMin[s]) {
+						t.Fatalf("event %d round %d: session %d holds %d (min %d, capacity %d)", i, r, s, n, pr.sMin[s], pr.sCap[s])
+					}
+				}
+			}
 			for p, s := range got[0] {
 				st.asg[p*pr.nR+r] = s
 			}
 		}
 	}
-	t.Logf("%d round flows with hubs (%d participants through one), %d fell back", hubbed, users, fallbacks)
+	t.Logf("%d round flows with hubs (%d participants through one, %d with a hub of value 0 or below), %d fell back", hubbed, users, low, fallbacks)
 	// Small events fall back often: few themes, and many barred ones.
-	if hubbed-fallbacks < 100 || users < 2000 {
-		t.Errorf("only %d flows kept their hubs, %d participants through one: the test checks too little", hubbed-fallbacks, users)
+	if hubbed-fallbacks < 100 || users < 2000 || low == 0 {
+		t.Errorf("only %d flows kept their hubs, %d participants through one, %d with a hub of value 0 or below: the test checks too little", hubbed-fallbacks, users, low)
 	}
 }
