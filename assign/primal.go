@@ -241,10 +241,9 @@ type roundNet struct {
 	sessArc  []int // per session index: its arc to the sink (-1: its theme's)
 	solved   bool  // solved before: the next solve is warm
 
-	// Without the organisation layer, in the flows of a first plan
-	// (buildRound's hub): the hubs, the participants who reach themes
-	// through one, and the themes (indices in groups) each may not take
-	// that way, hubBad[bad0:bad1].
+	// In flows with hubs (buildRound's hub): the hubs, the participants
+	// who reach themes through one, and the themes (indices in groups)
+	// each may not take that way, hubBad[bad0:bad1].
 	hubs     []roundHub
 	hubUsers []hubUser
 	hubBad   []int32
@@ -273,8 +272,8 @@ var errHubShare = errors.New("assign: hub takers not shared")
 // out, and when it cannot the round is solved without hubs, so the flow's
 // plan is always optimal for the round. On national (100,000 people, 40
 // themes, most of them unranked for most people) the arcs of the four
-// round flows of the first plan fall from 14.2 to 2.2 million, and the
-// first plan comes at 4.3 s instead of 17 s.
+// round flows of the first plan fall from 14.2 to 2.2 million, and their
+// solving from 12 s to 0.8 s.
 type roundHub struct {
 	node  int
 	users int
