@@ -143,8 +143,8 @@
 // dealt out over the themes its flow reached, each kept off the themes
 // barred to them, and when that cannot be done the round is solved
 // without hubs, so each round flow stays optimal. On national that took
-// the first plan from 17 s to 4 s and the gap at 30 s from 1.2-1.4 % to
-// 0.3-0.35 %. Beyond 32 million (organisation, session) pairs the bound
+// the first plan from 17 s to 3-4 s and the gap at 30 s from 1.2-1.4 % to
+// 0.3-0.4 %. Beyond 32 million (organisation, session) pairs the bound
 // leaves colleague prices out.
 //
 // Events of more than a thousand people that are not that large take the
