@@ -420,12 +420,23 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 	}
 	type groupKey struct{ o, t int }
 	groupAt := map[groupKey]int{}
+	// group returns the index of the group of (organisation o, theme t),
+	// making it on first use.
+	group := func(o, t int) int {
+		key := groupKey{o, t}
+		gi, ok := groupAt[key]
+		if !ok {
+			gi = len(net.groups)
+			groupAt[key] = gi
+			net.groups = append(net.groups, &roundGroup{o: o, t: t, node: g.AddNode()})
+		}
+		return gi
+	}
 	if hubbed {
 		// Every theme gets its group at once, in order: the hubs lead to
 		// all of them.
 		for _, t := range themes {
-			groupAt[groupKey{-1, t}] = len(net.groups)
-			net.groups = append(net.groups, &roundGroup{o: -1, t: t, node: g.AddNode()})
+			group(-1, t)
 		}
 	}
 	hubAt := map[int64]int{} // value -> index in net.hubs
@@ -461,16 +472,11 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 		}
 		addArc := func(t, q int, cost int64) {
 			leaf()
-			key := groupKey{-1, t}
+			gOrg := -1
 			if middle {
-				key.o = o
+				gOrg = o
 			}
-			gi, ok := groupAt[key]
-			if !ok {
-				gi = len(net.groups)
-				groupAt[key] = gi
-				net.groups = append(net.groups, &roundGroup{o: key.o, t: t, node: g.AddNode()})
-			}
+			gi := group(gOrg, t)
 			gr := net.groups[gi]
 			if gr.members == 0 || gr.last != p {
 				gr.members, gr.last = gr.members+1, p
@@ -560,13 +566,9 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 		// their minimum still gets its group, so that the flow finds
 		// the round infeasible rather than leave the minimum out.
 		for _, t := range themes {
-			if _, ok := groupAt[groupKey{-1, t}]; ok {
-				continue
-			}
 			for _, k := range byTheme[t] {
 				if lower(k) > 0 {
-					groupAt[groupKey{-1, t}] = len(net.groups)
-					net.groups = append(net.groups, &roundGroup{o: -1, t: t, node: g.AddNode()})
+					group(-1, t)
 					break
 				}
 			}
