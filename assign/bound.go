@@ -918,16 +918,19 @@ const (
 	bundleMemory = 16 << 20
 )
 
-// pooledSpace is the space the bundle method moves pooled prices in (see
-// search.optimise): one coordinate per round's parallel sessions of a
-// theme for their seat prices, and per organisation choice for their
-// colleague prices; one per host hour and per minimum price. Its point
-// and subgradient are read from and written to the relaxation directly,
+// pooledSpace is the space the bundle method moves prices in (see
+// search.optimise): one coordinate per group of sessions for their seat
+// prices, and per group and organisation choice for their colleague
+// prices; one per host hour and per minimum price. Pooled, a group is a
+// round's parallel sessions of a theme; in the full space
+// (search.polishBound) every session is a group of its own. Its point and
+// subgradient are read from and written to the relaxation directly,
 // without price vectors of the full length.
 type pooledSpace struct {
 	lg     *lagrange
-	nG, n  int
-	sigma0 int // the first colleague coordinate
+	grp    []int32 // per session: its group
+	nG, n  int     // groups, coordinates
+	sigma0 int     // the first colleague coordinate
 	boxed  []int
 	scale  []float64
 	y, g   []float64
@@ -949,7 +952,28 @@ func (lg *lagrange) pooledDim() int {
 
 func (lg *lagrange) newPooledSpace() *pooledSpace {
 	nG, nE, nS := len(lg.groups), len(lg.eta), lg.pr.nS
-	ps := &pooledSpace{lg: lg, nG: nG, n: lg.pooledDim(), sigma0: nG + nE + nS}
+	ps := &pooledSpace{lg: lg, grp: lg.group, nG: nG, n: lg.pooledDim(), sigma0: nG + nE + nS}
+	return ps.alloc()
+}
+
+// newFullSpace returns the space of every price on its own, whether or
+// not the prices are pooled.
+func (lg *lagrange) newFullSpace() *pooledSpace {
+	nE, nS := len(lg.eta), lg.pr.nS
+	grp := make([]int32, nS)
+	for s := range grp {
+		grp[s] = int32(s)
+	}
+	ps := &pooledSpace{lg: lg, grp: grp, nG: nS, sigma0: nS + nE + nS}
+	ps.n = ps.sigma0
+	if lg.useSigma {
+		ps.n += len(lg.live) * nS
+	}
+	return ps.alloc()
+}
+
+func (ps *pooledSpace) alloc() *pooledSpace {
+	lg := ps.lg
 	ps.boxed = make([]int, ps.sigma0)
 	ps.scale = make([]float64, ps.n)
 	for i := range ps.n {
@@ -982,7 +1006,7 @@ func (ps *pooledSpace) read(point bool) float64 {
 		clear(ps.y)
 	}
 	for s := range nS {
-		gr := int(lg.group[s])
+		gr := int(ps.grp[s])
 		ps.g[gr] += float64(pr.sCap[s] - int(lg.count[s]))
 		if lg.sessRule[s] == ruleHeld {
 			ps.g[nG+nE+s] = float64(int(lg.count[s]) - pr.sMin[s])
@@ -1006,7 +1030,7 @@ func (ps *pooledSpace) read(point bool) float64 {
 		}
 		for _, s := range lg.visit(opt) {
 			i := opt*nS + int(s)
-			gr := base + int(lg.group[s])
+			gr := base + int(ps.grp[s])
 			if point {
 				ps.y[gr] = lg.sigma[i]
 			}
@@ -1027,7 +1051,7 @@ func (ps *pooledSpace) write(z []float64) {
 	lg, pr := ps.lg, ps.lg.pr
 	nG, nE, nS := ps.nG, len(lg.eta), pr.nS
 	for s := range nS {
-		lg.pi[s] = z[lg.group[s]]
+		lg.pi[s] = z[ps.grp[s]]
 		lg.mu[s] = z[nG+nE+s]
 	}
 	copy(lg.eta, z[nG:nG+nE])
@@ -1036,7 +1060,7 @@ func (ps *pooledSpace) write(z []float64) {
 	for opt := range lg.live {
 		base := ps.sigma0 + opt*nG
 		for _, s := range lg.live[opt] {
-			lg.sigma[opt*nS+int(s)] = z[base+int(lg.group[s])]
+			lg.sigma[opt*nS+int(s)] = z[base+int(ps.grp[s])]
 		}
 	}
 }

@@ -580,3 +580,85 @@ func TestSolveMetamorphic(t *testing.T) {
 		})
 	})
 }
+
+// match200Config scales matchConfig to 200 participants, without
+// repeatPair (CBC's formulation of it grows with the square of the
+// participants).
+func match200Config(i int) randevent.Config {
+	c := matchConfig(i)
+	c.Participants = 200
+	c.Organisations = 10 + i%4*5
+	c.Rounds = 2 + i%2
+	c.Themes = 4 + i%4
+	perRound := max(1, c.Themes*max(1, c.Parallel))
+	c.CapMax = max(3, c.Participants/perRound+1+i%4*3)
+	c.CapMin = max(2, c.CapMax*2/3)
+	c.RepeatPair = 0
+	c.Preferences = 1 + i%c.Themes
+	if c.Delegations {
+		c.Hosts = c.Organisations
+	}
+	return c
+}
+
+// TestBoundMatchesCBC200 checks the bound of random 200-person events
+// whose rooms are absent or fixed against CBC's optimum: on these the
+// subgradient steps alone levelled off 25-1,000 points above it (LP
+// relaxation and optimum are equal there), and the bundle method's polish
+// (polishBound) brings the bound down to it.
+func TestBoundMatchesCBC200(t *testing.T) {
+	needCBC(t)
+	if testing.Short() || raceEnabled {
+		t.Skip("slow: 200-person events")
+	}
+	for _, i := range []int{1, 3, 13, 15} {
+		ev := randevent.New(uint64(i+1), match200Config(i))
+		_, opt := solveCBC(t, ev)
+		plan, _ := solveOracle(t, ev, 1, oracleLimit)
+		t.Logf("event %d: CBC %d, Solve objective %d bound %d", i, opt, plan.Objective, plan.Bound)
+		if plan.Bound < opt || plan.Objective > opt {
+			t.Fatalf("event %d: objective %d and bound %d do not bracket CBC's optimum %d", i, plan.Objective, plan.Bound, opt)
+		}
+		if plan.Bound != opt {
+			t.Errorf("event %d: bound %d, CBC's optimum %d", i, plan.Bound, opt)
+		}
+	}
+}
+
+// BenchmarkSolveMixed200 solves 16 random events of 200 participants
+// (match200Config: FORMAT.md's rules mixed, delegation rooms absent or in
+// a single round, the events of issue 9's target), with a time limit of
+// 1 s each, seed 1, one worker. ms/event is the mean time per event, gap%
+// the mean proven gap, proven the share proven optimal. With -short, the
+// first four.
+func BenchmarkSolveMixed200(b *testing.B) {
+	n := 16
+	if testing.Short() {
+		n = 4
+	}
+	var evs []*model.Event
+	for i := range n {
+		evs = append(evs, randevent.New(uint64(i+1), match200Config(i)))
+	}
+	b.ReportAllocs()
+	var gap, opt, ms float64
+	runs := 0
+	for b.Loop() {
+		for _, ev := range evs {
+			start := time.Now()
+			plan, err := Solve(context.Background(), ev, Options{TimeLimit: time.Second, Seed: 1, Workers: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ms += float64(time.Since(start)) / float64(time.Millisecond)
+			gap += 100 * Gap(plan.Objective, plan.Bound)
+			if plan.Status == model.StatusOptimal {
+				opt++
+			}
+			runs++
+		}
+	}
+	b.ReportMetric(ms/float64(runs), "ms/event")
+	b.ReportMetric(gap/float64(runs), "gap%")
+	b.ReportMetric(opt/float64(runs), "proven")
+}
