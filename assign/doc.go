@@ -72,7 +72,16 @@
 // pooling took the gap at 1 s from 2.7 % to under 0.1 %, and the bundle
 // method from 0.06-0.08 % to 0.047-0.050 % (mean of seeds 1-5). Where
 // prices are not pooled the bundle method did worse than subgradient
-// steps (it steps less often, and prices still chase each other).
+// steps as the way the prices move (it steps less often, and prices
+// still chase each other), but it goes further in the end: on events of
+// up to a thousand people whose rooms are absent or fixed, once the
+// steps have halved below a tenth, the bound is polished once by the
+// bundle method over every price on its own, from the best prices and
+// without building plans, while the steps go on from their own prices
+// (their wandering is what finds plans). On 16 random events of 200
+// people the steps had left the bound up to 3.4 % above CBC's optimum
+// (which there equals the LP relaxation) on 7 of them; polished, it
+// reaches it on all 16.
 //
 // When a gap remains and rooms are to be chosen, a depth-first branch and
 // bound over the rooms' rounds closes it: at each node the prices are
