@@ -603,7 +603,7 @@ func match200Config(i int) randevent.Config {
 
 // TestBoundMatchesCBC200 checks the bound of random 200-person events
 // whose rooms are absent or fixed against CBC's optimum: on these the
-// subgradient steps alone levelled off 25-1,000 points above it (LP
+// subgradient steps alone levelled off 5-980 points above it (LP
 // relaxation and optimum are equal there), and the bundle method's polish
 // (polishBound) brings the bound down to it.
 func TestBoundMatchesCBC200(t *testing.T) {

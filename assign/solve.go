@@ -640,12 +640,14 @@ const polishTheta = 0.1
 //
 // On small events the subgradient steps level off above the LP bound: on
 // 16 random events of 200 people (FORMAT.md's rules mixed, rooms absent or
-// in one round) the bound stayed up to 3.4 % above CBC's optimum on 7 of
-// them, where the bundle method reaches it on all 16. The subgradient's
-// own prices stay as they were: their wandering is what finds the plans
-// (with the polished prices kept instead, 3 fewer of TestSolveMatchesCBC's
-// 40 events reached CBC's optimum), and on events whose rooms are to be
-// placed the polish took time the rooms' branch and bound used better.
+// in one round) the bound stayed 5 to 980 points (up to 3.3 %) above
+// CBC's optimum on 5 of them at 1 s (on the two of those run for 10 s,
+// until the end), where the bundle method reaches it on all 16. The
+// subgradient's own prices stay as they were: their wandering is what
+// finds the plans (with the polished prices kept instead, 3 fewer of
+// TestSolveMatchesCBC's 40 events reached CBC's optimum), and on events
+// whose rooms are to be placed the polish took time the rooms' branch
+// and bound used better.
 func (s *search) polishBound(ctx context.Context, start []float64) int64 {
 	lg := s.lg
 	lg.restore(start)
