@@ -583,10 +583,12 @@ func TestSolveMetamorphic(t *testing.T) {
 
 // match200Config scales matchConfig to 200 participants, without
 // repeatPair (CBC's formulation of it grows with the square of the
-// participants).
+// participants), and with delegation rooms, where there are any, all in
+// the first round: rooms fixed, not to be placed.
 func match200Config(i int) randevent.Config {
 	c := matchConfig(i)
 	c.Participants = 200
+	c.DelegationRounds = 1
 	c.Organisations = 10 + i%4*5
 	c.Rounds = 2 + i%2
 	c.Themes = 4 + i%4
