@@ -838,6 +838,7 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 	// the metric that weighs them so (a diagonal preconditioner).
 	dir := lg.dir
 	var norm float64
+	var reach float64 // the largest |dir| of a price the step moves
 	for s := range nS {
 		dir[s] = g[s] + beta*dir[s]
 		if lg.pi[s] > 0 || g[s] < 0 {
@@ -854,16 +855,26 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 				continue
 			}
 			dir[i] = g[i] + beta*dir[i]
+			reach = max(reach, math.Abs(dir[i]))
 			if chosen {
 				norm += lg.sigmaScale * seatW(int(s)) * dir[i] * dir[i]
 			}
 		}
 	}
 	norm += boxDeflect(lg.mu, g[mBase:n], dir[mBase:n], beta)
+	reach = max(reach, maxAbs(dir[:sBase]), maxAbs(dir[mBase:n]))
 	if norm == 0 {
 		return false
 	}
 	t := theta * math.Max(value-target, 1e-3) / norm
+	if !(t*reach <= maxPriceStep) {
+		// A direction whose counted part is all but 0 (the deflection
+		// cancelling the subgradient to rounding error) asks for a step
+		// so long that prices would overflow to infinity or NaN; a NaN
+		// price makes its sessions look shut, and the branch and bound
+		// would take a node for infeasible. No step.
+		return false
+	}
 	for s := range nS {
 		lg.pi[s] = math.Max(0, lg.pi[s]-t*dir[s])
 	}
@@ -883,6 +894,20 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 		lg.mu[s] = math.Max(0, lg.mu[s]-t*dir[mBase+s])
 	}
 	return true
+}
+
+// maxPriceStep bounds how far one subgradient step may move a price: far
+// beyond any real price (the fair mode's weights stay below 2^53), far
+// below where sums of prices overflow.
+const maxPriceStep = 1e30
+
+// maxAbs returns the largest absolute value in x (0 when empty).
+func maxAbs(x []float64) float64 {
+	var m float64
+	for _, v := range x {
+		m = max(m, math.Abs(v))
+	}
+	return m
 }
 
 // boxDots returns the terms of step's dot and dd of a block of prices
