@@ -75,10 +75,11 @@
 // steps as the way the prices move (it steps less often, and prices
 // still chase each other), but it goes further in the end: on events of
 // up to a thousand people whose rooms are absent or fixed, once the
-// steps have halved below a tenth, the bound is polished once by the
-// bundle method over every price on its own, from the best prices and
-// without building plans, while the steps go on from their own prices
-// (their wandering is what finds plans). On 16 random events of 200
+// steps have halved below a tenth, the bound is polished by the bundle
+// method over every price on its own, from the best prices and without
+// building plans, in slices of 25 evaluations between 25 of the steps,
+// until it stalls; the steps go on from their own prices (their
+// wandering is what finds plans). On 16 random events of 200
 // people the steps had left the bound up to 3.3 % above CBC's optimum
 // (which there equals the LP relaxation) on 5 of them at 1 s; polished,
 // it reaches it on all 16.

@@ -499,7 +499,10 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 	bestL, best := math.Inf(1), int64(math.MaxInt64)
 	saved := lg.save(nil)
 	stall := 0
-	polished := false
+	var pol *polisher
+	if top && s.pr.nP <= largeEvent && !lg.pool && lg.nOpt == 1 {
+		pol = &polisher{}
+	}
 	var pb *pooledBundle
 	if top {
 		pb = s.newPooledBundle(ctx)
@@ -605,20 +608,21 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 			theta = 0.25 // as after the two halvings that end a pooled start
 			continue
 		}
-		if top && !polished && theta < polishTheta && s.pr.nP <= largeEvent && !lg.pool && lg.nOpt == 1 {
-			polished = true
-			cur := lg.save(nil)
-			if b := s.polishBound(ctx, saved); b < best {
-				best = b
-				s.setBound(best)
-			}
-			lg.restore(cur)
+		if pol != nil && !pol.done && theta < polishTheta && pol.since >= polishSlice {
+			best = min(best, s.polish(ctx, pol, saved, polishSlice))
 			if best <= s.bestObj {
 				break
 			}
-			continue // evaluate cur again: the polish left its own choices
+			continue // evaluate the steps' prices again: the polish left its own choices
+		}
+		if pol != nil {
+			pol.since++
 		}
 		if theta < 1e-6 || !lg.step(L, float64(s.bestObj), theta) {
+			if pol != nil && !pol.done && ctx.Err() == nil {
+				// The steps are over: the polish takes what it still needs.
+				best = min(best, s.polish(ctx, pol, saved, polishEvals))
+			}
 			break
 		}
 	}
@@ -627,64 +631,97 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 }
 
 // polishTheta is the subgradient's step factor below which the root of a
-// small event whose rooms are fixed (or absent) polishes its bound once
-// (polishBound), by when the steps have halved four times without reaching
-// the best plan.
+// small event whose rooms are fixed (or absent) starts polishing its bound
+// (search.polish): by then the steps have halved four times without
+// reaching the best plan.
 const polishTheta = 0.1
 
-// polishBound minimises the dual function by the bundle method over every
-// price on its own (solver.Bundle), from the prices start, until it stalls
-// for bundleStall evaluations or after polishEvals, and returns the best
-// bound it proved (math.MaxInt64 if none). It builds no plans and leaves
-// the prices wherever it stopped; the caller restores its own.
+// The polish runs in slices of polishSlice evaluations, one after every
+// polishSlice subgradient steps, so that plans keep being built from the
+// steps' prices while it runs; it ends when it stalls (bundleStall
+// evaluations without progress) or after polishEvals in all.
+const (
+	polishSlice = 25
+	polishEvals = 5000
+)
+
+// polisher is the state of the root's polish between its slices.
+type polisher struct {
+	pb    *pooledBundle
+	bestL float64
+	evals int
+	since int  // subgradient steps since the last slice
+	done  bool // stalled, or polishEvals spent
+	cur   []float64
+}
+
+// polish runs up to n evaluations of the bundle method over every price
+// on its own (solver.Bundle), starting, the first time, from the prices
+// start, and then from where its last slice left off; it reports each
+// better bound (setBound) and returns the best it proved in this slice
+// (math.MaxInt64 if none). The steps' prices are restored afterwards, but
+// not the relaxation's choices: the caller evaluates them again.
 //
 // On small events the subgradient steps level off above the LP bound: on
 // 16 random events of 200 people (FORMAT.md's rules mixed, rooms absent or
 // in one round) the bound stayed 5 to 980 points (up to 3.3 %) above
 // CBC's optimum on 5 of them at 1 s (on the two of those run for 10 s,
 // until the end), where the bundle method reaches it on all 16. The
-// subgradient's own prices stay as they were: their wandering is what
-// finds the plans (with the polished prices kept instead, 3 fewer of
+// steps' own prices stay as they were: their wandering is what finds the
+// plans (with the polished prices kept instead, 3 fewer of
 // TestSolveMatchesCBC's 40 events reached CBC's optimum), and on events
 // whose rooms are to be placed the polish took time the rooms' branch
 // and bound used better.
-func (s *search) polishBound(ctx context.Context, start []float64) int64 {
+func (s *search) polish(ctx context.Context, pol *polisher, start []float64, n int) int64 {
 	lg := s.lg
-	lg.restore(start)
-	ps := lg.newFullSpace()
-	if ps.n > bundleMemory/bundleCuts {
-		return math.MaxInt64
+	pol.since = 0
+	pol.cur = lg.save(pol.cur)
+	defer lg.restore(pol.cur)
+	if pol.pb == nil {
+		ps := lg.newFullSpace()
+		if ps.n > bundleMemory/bundleCuts {
+			pol.done = true
+			return math.MaxInt64
+		}
+		pol.pb = &pooledBundle{s: s, ps: ps, b: ps.newBundle()}
+		pol.bestL = math.Inf(1)
+		lg.restore(start)
+	} else {
+		pol.pb.ps.write(pol.pb.ps.y) // where the last slice's step went
 	}
-	pb := &pooledBundle{s: s, ps: ps, b: ps.newBundle()}
-	bestL := math.Inf(1)
+	pb := pol.pb
 	bound := int64(math.MaxInt64)
-	for range polishEvals {
+	for range n {
 		if ctx.Err() != nil {
+			break
+		}
+		if pol.evals++; pol.evals > polishEvals {
+			pol.done = true
 			break
 		}
 		L, margin := lg.eval()
 		if math.IsInf(L, -1) {
+			pol.done = true
 			break
 		}
-		pb.observe(L, bestL)
-		if L < bestL {
-			bestL = L
+		pb.observe(L, pol.bestL)
+		if L < pol.bestL {
+			pol.bestL = L
 			bound = min(bound, s.pr.floorBound(L+margin))
+			s.setBound(bound)
 		}
 		s.pr.work += int64(s.pr.nP * s.pr.nR)
 		if s.workDone() {
 			s.stop()
 			break
 		}
-		if bound <= s.bestObj || !pb.step(ctx, L, bestL) {
+		if bound <= s.bestObj || !pb.step(ctx, L, pol.bestL) {
+			pol.done = true
 			break
 		}
 	}
 	return bound
 }
-
-// polishEvals is the most evaluations of one polishBound.
-const polishEvals = 500
 
 // pooledBundle moves the pooled prices of a large event at the root by a
 // proximal bundle method (solver.Bundle) instead of subgradient steps.
