@@ -39,3 +39,21 @@ func TestStepFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestFloorBound: a value the relaxation cannot have computed honestly
+// (NaN, or beyond int64) proves nothing.
+func TestFloorBound(t *testing.T) {
+	pr := &problem{grain: 5}
+	for _, c := range []struct {
+		x    float64
+		want int64
+	}{
+		{12, 10}, {-12, -15}, {10, 10},
+		{math.NaN(), math.MaxInt64}, {math.Inf(1), math.MaxInt64}, {1e300, math.MaxInt64},
+		{math.Inf(-1), math.MinInt64},
+	} {
+		if got := pr.floorBound(c.x); got != c.want {
+			t.Errorf("floorBound(%v) = %d, want %d", c.x, got, c.want)
+		}
+	}
+}

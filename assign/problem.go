@@ -335,7 +335,17 @@ func weightGCD(w model.Weights) int64 {
 }
 
 // floorBound rounds a value of the relaxation (with its float margin)
-// down to the largest objective it allows: a multiple of the grain.
+// down to the largest objective it allows: a multiple of the grain. A
+// value that is NaN, or too large for an int64, proves nothing:
+// math.MaxInt64 (converting it would give math.MinInt64 on amd64, a
+// "bound" below every plan).
 func (pr *problem) floorBound(x float64) int64 {
-	return int64(math.Floor(x/float64(pr.grain))) * pr.grain
+	q := math.Floor(x / float64(pr.grain))
+	if math.IsNaN(q) || q >= math.MaxInt64/float64(pr.grain) {
+		return math.MaxInt64
+	}
+	if q <= math.MinInt64/float64(pr.grain) {
+		return math.MinInt64
+	}
+	return int64(q) * pr.grain
 }
