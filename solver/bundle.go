@@ -66,6 +66,7 @@ type Bundle struct {
 	// centre and add nothing to the programme, so it skips them.
 	act   []int
 	isAct []bool
+	kinks []float64 // scratch of slopeZero
 }
 
 // cut is f(y) >= a + g·y. cu is a + g·c over the free coordinates for the
@@ -412,18 +413,9 @@ func (b *Bundle) solveQP() (model, mean float64) {
 		}
 		// The step assumed the clipping stays as it is; where it changes
 		// the curvature grows, and the slope at lambda may be below 0:
-		// then bisect for where it is 0 (it falls as lambda grows).
+		// then find where it is 0 (it falls as lambda grows).
 		if b.slope(hi, lo, lambda, qa) < 0 {
-			a, z := 0.0, lambda
-			for range 30 {
-				m := (a + z) / 2
-				if b.slope(hi, lo, m, qa) < 0 {
-					z = m
-				} else {
-					a = m
-				}
-			}
-			lambda, full = a, false
+			lambda, full = b.slopeZero(hi, lo, lambda, qa), false
 		}
 		alpha[hi] += lambda
 		alpha[lo] -= lambda
@@ -465,6 +457,61 @@ func (b *Bundle) slope(hi, lo int, lambda float64, qa []float64) float64 {
 		d += (ch.gb[k] - cl.gb[k]) * y
 	}
 	return d
+}
+
+// slopeZero returns where in [0, top] slope(hi, lo, ·, qa) falls to 0,
+// given that it is below 0 at top. The slope is piecewise linear: each
+// boxed coordinate adds a kink where it reaches 0. Halving over the kinks
+// finds the linear piece where the sign changes, and the zero within it
+// is where the line through its ends crosses 0: a few evaluations of the
+// slope where plain bisection took 30.
+func (b *Bundle) slopeZero(hi, lo int, top float64, qa []float64) float64 {
+	ch, cl := b.cuts[hi], b.cuts[lo]
+	t := b.T
+	kinks := b.kinks[:0]
+	kinks = append(kinks, 0)
+	for _, k := range b.act {
+		i := b.boxed[k]
+		d := ch.gb[k] - cl.gb[k]
+		if d == 0 {
+			continue
+		}
+		if x := (b.center[i]/(t*b.scale[i]) - b.gb[k]) / d; x > 0 && x < top {
+			kinks = append(kinks, x)
+		}
+	}
+	kinks = append(kinks, top)
+	b.kinks = kinks
+	slices.Sort(kinks)
+	// slope > 0 at kinks[a] (or a == 0) and <= 0 at kinks[z].
+	a, z := 0, len(kinks)-1
+	sz := b.slope(hi, lo, top, qa)
+	sa := b.slope(hi, lo, 0, qa)
+	for z-a > 1 {
+		m := (a + z) / 2
+		if sm := b.slope(hi, lo, kinks[m], qa); sm > 0 {
+			a, sa = m, sm
+		} else {
+			z, sz = m, sm
+		}
+	}
+	if sa <= 0 {
+		return kinks[a]
+	}
+	x := min(max(kinks[a]+sa*(kinks[z]-kinks[a])/(sa-sz), kinks[a]), kinks[z])
+	// Rounding may put x just past the zero: halve the way back towards
+	// the piece's start until the slope is not below 0 there (bisection
+	// too stopped on that side). Over 100 random problems of
+	// TestBundleFreeAndBoxed's shape this ended closer to the minimum
+	// than 30 bisections did.
+	lo0 := kinks[a]
+	for range 20 {
+		if b.slope(hi, lo, x, qa) >= 0 {
+			break
+		}
+		x = (lo0 + x) / 2
+	}
+	return x
 }
 
 func finite(x []float64) bool {
