@@ -281,10 +281,23 @@ func (s *search) descend(ctx context.Context, st *state) error {
 			}
 		}
 		if !improved && ctx.Err() == nil {
-			// The flows are stuck: annealing moves people across rounds.
-			next := s.anneal(ctx, cur, pr.annealBudget(), pr.annealHot())
-			if v := pr.evaluate(next); v > obj {
-				cur, obj, improved = next, v, true
+			// The flows are stuck: annealing moves people across rounds;
+			// failing that, blocks of people are reseated exactly, first
+			// each organisation, then people of two sessions of a round.
+			for _, move := range []func(context.Context, *state) *state{
+				func(ctx context.Context, st *state) *state {
+					return s.anneal(ctx, st, pr.annealBudget(), pr.annealHot())
+				},
+				s.reseatAll,
+				s.reseatPairs,
+			} {
+				if improved || ctx.Err() != nil {
+					break
+				}
+				next := move(ctx, cur)
+				if v := pr.evaluate(next); v > obj {
+					cur, obj, improved = next, v, true
+				}
 			}
 		}
 	}
