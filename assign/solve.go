@@ -257,6 +257,12 @@ func (s *search) descend(ctx context.Context, st *state) error {
 	// these passes cost.
 	s.offerScored(cur, obj)
 	s.startBound()
+	// Reseating takes a third of the time left at most, over the whole
+	// descent: on regional's shape at 200 people (12 themes, 3 rounds)
+	// it took all of a 1 s solve, and the bound, which starts after the
+	// first descent, never got going.
+	reseatCtx, cancel := shareOfTimeLeft(ctx, 3)
+	defer cancel()
 	for improved := pr.nP <= largeEvent; improved && ctx.Err() == nil && !s.workDone(); {
 		improved = false
 		for r := range pr.nR {
@@ -284,7 +290,7 @@ func (s *search) descend(ctx context.Context, st *state) error {
 			// The flows are stuck: annealing moves people across rounds;
 			// failing that, blocks of people are reseated exactly, first
 			// each organisation, then people of two sessions of a round.
-			for _, move := range []func(context.Context, *state) *state{
+			for k, move := range []func(context.Context, *state) *state{
 				func(ctx context.Context, st *state) *state {
 					return s.anneal(ctx, st, pr.annealBudget(), pr.annealHot())
 				},
@@ -294,7 +300,11 @@ func (s *search) descend(ctx context.Context, st *state) error {
 				if improved || ctx.Err() != nil {
 					break
 				}
-				next := move(ctx, cur)
+				mctx := ctx
+				if k > 0 {
+					mctx = reseatCtx
+				}
+				next := move(mctx, cur)
 				if v := pr.evaluate(next); v > obj {
 					cur, obj, improved = next, v, true
 				}
