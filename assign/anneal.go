@@ -234,9 +234,16 @@ func (s *search) anneal(ctx context.Context, st *state, moves int, t0 float64) *
 }
 
 // annealHot is the starting temperature of the annealing that follows a
-// stuck descent: a tenth of a first choice (competence included).
+// stuck descent: a fortieth of a first choice (competence included), 3
+// with the default weights. A tenth (12) let the walk drift off into
+// worse plans it did not climb back from in its moves; measured at 1 s
+// against it (seeds 1-2): plain200Config's 16 events, the gaps' sum 2040
+// -> 1480 points; regional and flanders at 200 people (seeds 1-4), 195 ->
+// 175; six 800-person events at 5 s, 1305 -> 1095; SolveMixed200's
+// events at seeds 1-3, 43 of 48 proven either way. A hundredth did
+// better still on the first (1265) and worse on the second (290).
 func (pr *problem) annealHot() float64 {
-	return math.Max(1, float64(pr.w.Competence+firstRank(pr.w))/10)
+	return math.Max(1, float64(pr.w.Competence+firstRank(pr.w))/40)
 }
 
 // walk makes the annealing moves from a's state, the temperature falling
