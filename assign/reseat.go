@@ -505,9 +505,12 @@ func (s *search) reseatAll(ctx context.Context, st *state) *state {
 	return a.st
 }
 
-// reseatPairs reseats, for pairs of sessions of one round, up to
-// reseatMaxBlock of the people in them (whatever their organisation),
-// pairs and people drawn from the seed, and returns the state.
+// reseatPairs reseats, for every pair of sessions of one round, up to
+// reseatPairBlock of the people in them (whatever their organisation; the
+// order of rounds and pairs and who is taken drawn from the seed), with
+// seat prices only, and returns the state. Where seats are all taken, an
+// organisation reseated alone can only shuffle its own seats; people of
+// different organisations exchange them here.
 func (s *search) reseatPairs(ctx context.Context, st *state) *state {
 	pr := s.pr
 	a := pr.newAnnealer(st)

@@ -290,21 +290,21 @@ func (s *search) descend(ctx context.Context, st *state) error {
 			// The flows are stuck: annealing moves people across rounds;
 			// failing that, blocks of people are reseated exactly, first
 			// each organisation, then people of two sessions of a round.
-			for k, move := range []func(context.Context, *state) *state{
-				func(ctx context.Context, st *state) *state {
+			moves := []struct {
+				ctx context.Context
+				run func(context.Context, *state) *state
+			}{
+				{ctx, func(ctx context.Context, st *state) *state {
 					return s.anneal(ctx, st, pr.annealBudget(), pr.annealHot())
-				},
-				s.reseatAll,
-				s.reseatPairs,
-			} {
+				}},
+				{reseatCtx, s.reseatAll},
+				{reseatCtx, s.reseatPairs},
+			}
+			for _, m := range moves {
 				if improved || ctx.Err() != nil {
 					break
 				}
-				mctx := ctx
-				if k > 0 {
-					mctx = reseatCtx
-				}
-				next := move(mctx, cur)
+				next := m.run(m.ctx, cur)
 				if v := pr.evaluate(next); v > obj {
 					cur, obj, improved = next, v, true
 				}
