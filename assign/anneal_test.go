@@ -16,32 +16,11 @@ import (
 // than the one it was given.
 func TestAnnealKeepsRules(t *testing.T) {
 	for i := range 40 {
-		c := matchConfig(i)
-		c.RepeatPair = 0 // the annealer leaves repeatPair to evaluate
-		ev := randevent.New(uint64(9000+i), c)
-		if err := ev.Validate(); err != nil {
-			t.Fatalf("event %d: %v", i, err)
-		}
-		pr, err := compile(ev.Normalized())
-		if err != nil {
-			t.Fatal(err)
+		ev, pr, st := firstPlan(t, uint64(9000+i), i)
+		if pr == nil {
+			continue // no rooms or no first plan possible: tested elsewhere
 		}
 		s := &search{pr: pr, rng: rand.New(rand.NewPCG(uint64(i), 1))}
-		st := pr.newState()
-		if err := pr.chooseDelegations(context.Background(), st, nil); err != nil {
-			continue // no rooms possible: SetupError, tested elsewhere
-		}
-		ok := true
-		for r := range pr.nR {
-			good, _, err := pr.solveRound(context.Background(), st, r, false, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ok = ok && good
-		}
-		if !ok {
-			continue
-		}
 		start := pr.evaluate(st)
 		a := pr.newAnnealer(st)
 		for step := range 20 {

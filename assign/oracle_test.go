@@ -648,8 +648,8 @@ func plain200Config(i int) randevent.Config {
 }
 
 // BenchmarkSolvePlain200 is BenchmarkSolveMixed200 on plain200Config's
-// events. CBC proves the first ten in 0.8-1.9 s each (its LP relaxation
-// equals the optimum); at 1 s roundtable's bound reaches that optimum on
+// events. CBC proves the first ten in 0.3-1.8 s each (its LP relaxation
+// equals the optimum on all ten); at 1 s roundtable's bound reaches that optimum on
 // nine of them, and its plans fall 10-110 points short on eight (10-310
 // before b95e1c2).
 func BenchmarkSolvePlain200(b *testing.B) { bench200(b, plain200Config) }

@@ -82,11 +82,12 @@ type reseater struct {
 	sess   []int
 	sessOf []int
 	seats  []int
-	// Cells: (organisation, session) pairs of the block, the number of
-	// the organisation's people outside the block in the session, and
-	// how many more it may take.
-	cellOrg, cellSess, cellOut, cellRoom []int
-	cellOf                               map[int64]int
+	// Cells: the (organisation, session) pairs of the block, numbered by
+	// cellOf; per cell, the organisation's people in the session (those
+	// outside the block, plus the members placed on the search's current
+	// path) and how many more of the block may enter.
+	cellOut, cellRoom []int
+	cellOf            map[int64]int
 
 	mu, lambda []float64 // prices of the seats and cells
 	suffix     []float64 // suffix[i]: sum over members i.. of their best key
@@ -201,15 +202,13 @@ func (rs *reseater) options(saved []int) bool {
 		k := pr.orgSess(o, s)
 		c, ok := rs.cellOf[k]
 		if !ok {
-			c = len(rs.cellOrg)
+			c = len(rs.cellOut)
 			rs.cellOf[k] = c
 			in := a.os.get(k)
 			room := min(members[o], rs.seats[rs.sessOf[s]])
 			if pr.maxPerOrg > 0 {
 				room = min(room, pr.maxPerOrg-in)
 			}
-			rs.cellOrg = append(rs.cellOrg, o)
-			rs.cellSess = append(rs.cellSess, s)
 			rs.cellOut = append(rs.cellOut, in)
 			rs.cellRoom = append(rs.cellRoom, max(room, 0))
 		}
@@ -289,7 +288,7 @@ func (rs *reseater) options(saved []int) bool {
 // block cannot beat share.
 func (rs *reseater) prices(share int64) bool {
 	pr := rs.a.pr
-	nc := len(rs.cellOrg)
+	nc := len(rs.cellOut)
 	if rs.seatsOnly {
 		nc = 0 // every λ stays 0
 	}
@@ -380,7 +379,7 @@ func (rs *reseater) prices(share int64) bool {
 		return false
 	}
 	copy(rs.mu, center[:m])
-	rs.lambda = make([]float64, len(rs.cellOrg))
+	rs.lambda = make([]float64, len(rs.cellOut))
 	copy(rs.lambda, center[m:])
 	rs.suffix = make([]float64, len(rs.block)+1)
 	for i := range rs.block {
@@ -405,7 +404,7 @@ func (rs *reseater) search() {
 	for j, x := range rs.mu {
 		R += x * float64(rs.seats[j])
 	}
-	rs.termNow = make([]float64, len(rs.cellOrg))
+	rs.termNow = make([]float64, len(rs.cellOut))
 	for c := range rs.termNow {
 		rs.termNow[c], _ = rs.term(rs.lambda[c], rs.cellOut[c], rs.cellRoom[c])
 		R += rs.termNow[c]

@@ -9,14 +9,17 @@ import (
 	"github.com/roundtable-go/roundtable/model"
 )
 
-// firstPlan compiles event i of matchConfig (repeatPair 0: reseating,
-// as annealing, leaves it to evaluate) and solves its rounds once; nil
-// when the event has no such plan.
+// firstPlan compiles event i of matchConfig (repeatPair 0: reseating and
+// annealing leave it to evaluate), which must validate, and solves its
+// rounds once; nil when the event has no such plan.
 func firstPlan(t *testing.T, seed uint64, i int) (*model.Event, *problem, *state) {
 	t.Helper()
 	c := matchConfig(i)
 	c.RepeatPair = 0
 	ev := randevent.New(seed, c)
+	if err := ev.Validate(); err != nil {
+		t.Fatalf("event %d: %v", i, err)
+	}
 	pr, err := compile(ev.Normalized())
 	if err != nil {
 		t.Fatal(err)
