@@ -105,6 +105,7 @@ type Model struct {
 	ev    *model.Event // normalized
 	names []string
 	kinds []kind
+	upper []int64 // an upper bound every optimal solution meets
 	notes []string // what each variable means, for the name table
 	obj   []int64
 	rows  []row
@@ -120,6 +121,7 @@ var ErrUnsatisfiable = errors.New("mip: the event has no plan")
 func (m *Model) addVar(name string, k kind, obj int64, note string) int {
 	m.names = append(m.names, name)
 	m.kinds = append(m.kinds, k)
+	m.upper = append(m.upper, 1) // binaries; continuous ones set theirs
 	m.obj = append(m.obj, obj)
 	m.notes = append(m.notes, note)
 	m.byCol[name] = len(m.names) - 1
@@ -190,6 +192,7 @@ func Build(ev *model.Event) (*Model, error) {
 	}
 
 	constCol := m.addVar("const1", continuous, 0, "fixed to 1, carries the constant of the objective")
+	m.upper[constCol] = 1
 	m.addRow("one", []term{{constCol, 1}}, "=", 1)
 	var constant int64
 
@@ -409,6 +412,7 @@ func Build(ev *model.Event) (*Model, error) {
 			}
 			qc := m.addVar(fmt.Sprintf("q_%d_%d", si, g), continuous, -int64(w.SamePair),
 				fmt.Sprintf("pairs of organisation %s in session %s", q(o), q(s.ID)))
+			m.upper[qc] = int64(n * (n - 1) / 2) // f(n) at the largest n
 			for j := 1; j <= n-1; j++ {
 				t := []term{{qc, 1}}
 				for _, c := range gc {
@@ -446,6 +450,7 @@ func Build(ev *model.Event) (*Model, error) {
 				pa, pb := ne.Participants[a].ID, ne.Participants[b].ID
 				rp := m.addVar(fmt.Sprintf("rp_%d_%d", a, b), continuous, -int64(w.RepeatPair),
 					fmt.Sprintf("repeated meetings of %s and %s", q(pa), q(pb)))
+				m.upper[rp] = int64(max(len(common)-1, 0))
 				rt := []term{{rp, 1}}
 				for _, si := range common {
 					u := m.addVar(fmt.Sprintf("u_%d_%d_%d", a, b, si), continuous, 0,

@@ -1,0 +1,562 @@
+package solver
+
+import (
+	"context"
+	"math"
+	"slices"
+)
+
+// The dual simplex method of SolveLP. Internally the programme is
+//
+//	minimise cost·z  subject to  [A  -I] z = 0,  lo ≤ z ≤ hi,
+//
+// z = (x, r): the n columns, then one logical variable per row, its
+// activity r = A x, bounded by the row's range. cost is -c on the
+// columns (slightly perturbed, below) and 0 on the logicals.
+
+const (
+	lpTolPrimal     = 1e-7 // how far a basic variable may lie outside its bounds
+	lpTolDual       = 1e-9 // how far a reduced cost may have the wrong sign
+	lpTolPivot      = 1e-9 // smallest pivot-row entry considered in the ratio test
+	lpMaxEtas       = 100  // updates between refactorisations
+	lpPerturb       = 1e-7 // relative cost perturbation against dual degeneracy
+	artificialBound = 1e9
+)
+
+type eta struct {
+	r   int
+	piv float64
+	idx []int
+	val []float64
+}
+
+type dualSimplex struct {
+	lp         *LP
+	n, m       int
+	cost       []float64
+	lo         []float64
+	hi         []float64
+	artificial []bool
+	x          []float64 // every variable's value; basic ones at posOf
+	d          []float64 // reduced costs, 0 for basic variables
+	head       []int     // head[r]: the variable basic at position r
+	posOf      []int     // position of a basic variable, -1 otherwise
+	w          []float64 // dual steepest-edge weights by position
+	xb         []float64 // basic values by position
+	lu         luFactor
+	etas       []eta
+	iters      int
+
+	unit  [][]int // logical column rows
+	minus []float64
+
+	// work
+	rho, col, tau, alpha []float64
+	touched              []int
+	inTouched            []bool
+	cands                []cand
+}
+
+type cand struct {
+	j     int
+	ratio float64
+	a     float64 // the signed pivot-row entry α̃
+}
+
+func newDualSimplex(lp *LP) *dualSimplex {
+	n, m := lp.NumCols(), lp.NumRows()
+	d := &dualSimplex{lp: lp, n: n, m: m}
+	N := n + m
+	d.cost = make([]float64, N)
+	d.lo = make([]float64, N)
+	d.hi = make([]float64, N)
+	d.artificial = make([]bool, N)
+	d.x = make([]float64, N)
+	d.d = make([]float64, N)
+	d.posOf = make([]int, N)
+	d.head = make([]int, m)
+	d.w = make([]float64, m)
+	d.xb = make([]float64, m)
+	d.unit = make([][]int, m)
+	d.minus = []float64{-1}
+	d.rho = make([]float64, m)
+	d.col = make([]float64, m)
+	d.tau = make([]float64, m)
+	d.alpha = make([]float64, N)
+	d.inTouched = make([]bool, N)
+	for j := range n {
+		d.lo[j], d.hi[j] = lp.lo[j], lp.hi[j]
+		c := -lp.obj[j]
+		// Perturb: identical costs make whole faces of optimal duals, on
+		// which the method stalls. A small push towards the side the
+		// column already prefers keeps the start dual feasible.
+		// Only boxed columns: on the others it could leave the true
+		// reduced cost pushing towards an infinite bound.
+		d.cost[j] = c
+		if !math.IsInf(lp.lo[j], 0) && !math.IsInf(lp.hi[j], 0) && lp.lo[j] < lp.hi[j] {
+			h := float64(splitmix(uint64(j))>>11) / (1 << 53)
+			p := lpPerturb * (1 + math.Abs(c)) * (0.5 + h)
+			if c < 0 {
+				p = -p
+			}
+			d.cost[j] += p
+		}
+		d.posOf[j] = -1
+	}
+	for i := range m {
+		d.lo[n+i], d.hi[n+i] = lp.rowLo[i], lp.rowHi[i]
+		d.unit[i] = []int{i}
+		d.head[i] = n + i
+		d.posOf[n+i] = i
+		d.w[i] = 1 // rows of B⁻¹ = -I
+	}
+	// Columns at the bound their cost prefers; an infinite one gets an
+	// artificial bound.
+	for j := range n {
+		c := d.cost[j]
+		switch {
+		case c >= 0 && !math.IsInf(d.lo[j], -1):
+			d.x[j] = d.lo[j]
+		case c < 0 && !math.IsInf(d.hi[j], 1):
+			d.x[j] = d.hi[j]
+		case c >= 0:
+			d.artificial[j] = true
+			d.lo[j] = -artificialBound
+			if d.hi[j] < d.lo[j] {
+				d.lo[j] = d.hi[j] - artificialBound
+			}
+			d.x[j] = d.lo[j]
+		default:
+			d.artificial[j] = true
+			d.hi[j] = artificialBound
+			if d.lo[j] > d.hi[j] {
+				d.hi[j] = d.lo[j] + artificialBound
+			}
+			d.x[j] = d.hi[j]
+		}
+	}
+	return d
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// column returns variable j's column of [A -I].
+func (d *dualSimplex) column(j int) ([]int, []float64) {
+	if j < d.n {
+		return d.lp.colRows[j], d.lp.colVals[j]
+	}
+	return d.unit[j-d.n], d.minus
+}
+
+// refactor factorises the basis and recomputes the basic values and the
+// reduced costs from scratch, then restores dual feasibility by moving
+// boxed columns to their other bound or shifting costs.
+func (d *dualSimplex) refactor() error {
+	if err := d.lu.factor(d.m, func(k int) ([]int, []float64) { return d.column(d.head[k]) }); err != nil {
+		return err
+	}
+	d.etas = d.etas[:0]
+	d.computeDuals()
+	for j := range d.n + d.m {
+		if d.posOf[j] >= 0 || d.lo[j] == d.hi[j] {
+			continue
+		}
+		dj := d.d[j]
+		atLo := d.x[j] == d.lo[j]
+		switch {
+		case atLo && dj < -lpTolDual:
+			if !math.IsInf(d.hi[j], 1) {
+				d.x[j] = d.hi[j]
+			} else {
+				d.cost[j] -= dj
+				d.d[j] = 0
+			}
+		case !atLo && dj > lpTolDual:
+			if !math.IsInf(d.lo[j], -1) {
+				d.x[j] = d.lo[j]
+			} else {
+				d.cost[j] -= dj
+				d.d[j] = 0
+			}
+		}
+	}
+	d.computePrimal()
+	return nil
+}
+
+// computePrimal sets the basic values from the nonbasic ones:
+// x_B = -B⁻¹ N x_N.
+func (d *dualSimplex) computePrimal() {
+	b := d.col
+	clear(b)
+	for j := range d.n + d.m {
+		if d.posOf[j] >= 0 || d.x[j] == 0 {
+			continue
+		}
+		rows, vals := d.column(j)
+		for k, i := range rows {
+			b[i] -= vals[k] * d.x[j]
+		}
+	}
+	d.ftran(b)
+	for r := range d.m {
+		d.xb[r] = b[r]
+		d.x[d.head[r]] = b[r]
+	}
+}
+
+// computeDuals sets the reduced costs: d_j = cost_j - π·a_j with
+// π = B⁻ᵀ cost_B.
+func (d *dualSimplex) computeDuals() {
+	pi := d.rho
+	for r := range d.m {
+		pi[r] = d.cost[d.head[r]]
+	}
+	d.btran(pi)
+	for j := range d.n + d.m {
+		if d.posOf[j] >= 0 {
+			d.d[j] = 0
+			continue
+		}
+		rows, vals := d.column(j)
+		v := d.cost[j]
+		for k, i := range rows {
+			v -= pi[i] * vals[k]
+		}
+		d.d[j] = v
+	}
+}
+
+// rowPrices returns the prices of the original (maximising) programme's
+// rows: y = -π.
+func (d *dualSimplex) rowPrices() []float64 {
+	pi := make([]float64, d.m)
+	for r := range d.m {
+		j := d.head[r]
+		pi[r] = d.cost[j]
+		if j < d.n {
+			pi[r] = -d.lp.obj[j] // the true costs: prices for the programme as stated
+		}
+	}
+	d.btran(pi)
+	for i := range pi {
+		pi[i] = -pi[i]
+	}
+	return pi
+}
+
+// ftran overwrites b (by row) with B⁻¹ b (by position).
+func (d *dualSimplex) ftran(b []float64) {
+	d.lu.solve(b)
+	for k := range d.etas {
+		e := &d.etas[k]
+		v := b[e.r]
+		if v == 0 {
+			continue
+		}
+		v /= e.piv
+		b[e.r] = v
+		for q, i := range e.idx {
+			b[i] -= e.val[q] * v
+		}
+	}
+}
+
+// btran overwrites c (by position) with B⁻ᵀ c (by row).
+func (d *dualSimplex) btran(c []float64) {
+	for k := len(d.etas) - 1; k >= 0; k-- {
+		e := &d.etas[k]
+		v := c[e.r]
+		for q, i := range e.idx {
+			v -= e.val[q] * c[i]
+		}
+		c[e.r] = v / e.piv
+	}
+	d.lu.solveT(c)
+}
+
+func (d *dualSimplex) run(ctx context.Context, opts LPOptions) (LPStatus, error) {
+	if d.m == 0 {
+		return LPOptimal, nil
+	}
+	if err := d.refactor(); err != nil {
+		return 0, err
+	}
+	for {
+		if opts.MaxIterations > 0 && d.iters >= opts.MaxIterations {
+			return LPStopped, nil
+		}
+		if d.iters%32 == 0 && ctx.Err() != nil {
+			return LPStopped, nil
+		}
+		status, done, err := d.iterate()
+		if err != nil {
+			return 0, err
+		}
+		if done {
+			return status, nil
+		}
+	}
+}
+
+// iterate makes one pivot. done reports the end, with its status.
+func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
+	// Pricing: the most infeasible row by dual steepest edge.
+	r, best := -1, 0.0
+	for p := range d.m {
+		j := d.head[p]
+		v := d.xb[p]
+		var inf float64
+		if v < d.lo[j]-lpTolPrimal {
+			inf = d.lo[j] - v
+		} else if v > d.hi[j]+lpTolPrimal {
+			inf = v - d.hi[j]
+		} else {
+			continue
+		}
+		if s := inf * inf / d.w[p]; s > best {
+			r, best = p, s
+		}
+	}
+	if r < 0 {
+		return LPOptimal, true, nil
+	}
+	leave := d.head[r]
+	toUpper := d.xb[r] > d.hi[leave]
+	delta := d.xb[r] - d.lo[leave]
+	if toUpper {
+		delta = d.xb[r] - d.hi[leave]
+	}
+
+	// ρ = e_rᵀ B⁻¹ and the pivot row α_j = ρ·a_j.
+	rho := d.rho
+	clear(rho)
+	rho[r] = 1
+	d.btran(rho)
+	d.pivotRow(rho)
+
+	// Ratio test with bound flipping.
+	d.cands = d.cands[:0]
+	for _, j := range d.touched {
+		if d.posOf[j] >= 0 || d.lo[j] == d.hi[j] {
+			continue
+		}
+		a := d.alpha[j]
+		if !toUpper {
+			a = -a
+		}
+		atLo := d.x[j] == d.lo[j]
+		free := math.IsInf(d.lo[j], -1) && math.IsInf(d.hi[j], 1)
+		switch {
+		case free && math.Abs(a) > lpTolPivot:
+		case atLo && a > lpTolPivot:
+		case !atLo && a < -lpTolPivot:
+		default:
+			continue
+		}
+		ratio := d.d[j] / a
+		if ratio < 0 {
+			ratio = 0
+		}
+		d.cands = append(d.cands, cand{j, ratio, a})
+	}
+	if len(d.cands) == 0 {
+		if zzDebug {
+			println("no cands: row pos", r, "var", leave, "xb", d.xb[r], "lo", d.lo[leave], "hi", d.hi[leave], "touched", len(d.touched), "iters", d.iters)
+		}
+		return LPInfeasible, true, nil
+	}
+	slices.SortFunc(d.cands, func(p, q cand) int {
+		switch {
+		case p.ratio < q.ratio:
+			return -1
+		case p.ratio > q.ratio:
+			return 1
+		}
+		return p.j - q.j
+	})
+	slope := math.Abs(delta)
+	enter := -1
+	for k, c := range d.cands {
+		width := d.hi[c.j] - d.lo[c.j]
+		if math.IsInf(width, 0) {
+			enter = k
+			break
+		}
+		slope -= math.Abs(c.a) * width
+		if slope <= lpTolPrimal {
+			enter = k
+			break
+		}
+	}
+	if enter < 0 {
+		if zzDebug {
+			println("infeasible: row pos", r, "var", leave, "xb", d.xb[r], "lo", d.lo[leave], "hi", d.hi[leave], "cands", len(d.cands), "slope", slope, "delta", delta, "iters", d.iters)
+		}
+		return LPInfeasible, true, nil
+	}
+	// Among the candidates tied with the entering one, the largest pivot.
+	theta := d.cands[enter].ratio
+	for k := enter + 1; k < len(d.cands); k++ {
+		c := d.cands[k]
+		if c.ratio > theta+lpTolDual/math.Abs(c.a) {
+			break
+		}
+		if math.Abs(c.a) > math.Abs(d.cands[enter].a) {
+			d.cands[enter], d.cands[k] = d.cands[k], d.cands[enter]
+		}
+	}
+	q := d.cands[enter].j
+	aq := d.cands[enter].a
+	s := max(0, d.d[q]/aq)
+
+	// Flip the boxed candidates passed before the entering one.
+	flips := d.cands[:enter]
+	if len(flips) > 0 {
+		b := d.col
+		clear(b)
+		for _, c := range flips {
+			j := c.j
+			old := d.x[j]
+			if old == d.lo[j] {
+				d.x[j] = d.hi[j]
+			} else {
+				d.x[j] = d.lo[j]
+			}
+			rows, vals := d.column(j)
+			for k, i := range rows {
+				b[i] -= vals[k] * (d.x[j] - old)
+			}
+		}
+		d.ftran(b)
+		for p := range d.m {
+			d.xb[p] += b[p]
+		}
+		delta = d.xb[r] - d.lo[leave]
+		if toUpper {
+			delta = d.xb[r] - d.hi[leave]
+		}
+	}
+
+	// The entering column.
+	col := d.col
+	clear(col)
+	rows, vals := d.column(q)
+	for k, i := range rows {
+		col[i] = vals[k]
+	}
+	d.ftran(col)
+	if math.Abs(col[r]-d.alpha[q]) > 1e-7*(1+math.Abs(d.alpha[q])) || math.Abs(col[r]) < lpTolPivot {
+		// The updates have drifted from the basis: start afresh.
+		d.iters++
+		return 0, false, d.refactor()
+	}
+
+	// Dual step.
+	for _, j := range d.touched {
+		if d.posOf[j] >= 0 {
+			continue
+		}
+		a := d.alpha[j]
+		if !toUpper {
+			a = -a
+		}
+		d.d[j] -= s * a
+	}
+	if toUpper {
+		d.d[leave] = -s
+	} else {
+		d.d[leave] = s
+	}
+	d.d[q] = 0
+
+	// Primal step.
+	thetaP := delta / col[r]
+	for p := range d.m {
+		if col[p] != 0 {
+			d.xb[p] -= thetaP * col[p]
+		}
+	}
+	d.x[q] += thetaP
+	if toUpper {
+		d.x[leave] = d.hi[leave]
+	} else {
+		d.x[leave] = d.lo[leave]
+	}
+
+	// Dual steepest-edge weights: τ = B⁻¹ ρ.
+	tau := d.tau
+	copy(tau, rho)
+	d.ftran(tau)
+	wr := d.w[r]
+	piv := col[r]
+	for p := range d.m {
+		if p == r || col[p] == 0 {
+			continue
+		}
+		k := col[p] / piv
+		d.w[p] = max(d.w[p]-2*k*tau[p]+k*k*wr, 1e-10)
+	}
+	d.w[r] = max(wr/(piv*piv), 1e-10)
+
+	// Basis change.
+	e := eta{r: r, piv: piv}
+	for p := range d.m {
+		if p != r && col[p] != 0 {
+			e.idx = append(e.idx, p)
+			e.val = append(e.val, col[p])
+		}
+	}
+	d.etas = append(d.etas, e)
+	d.posOf[leave] = -1
+	d.posOf[q] = r
+	d.head[r] = q
+	d.xb[r] = d.x[q]
+	for p := range d.m {
+		d.x[d.head[p]] = d.xb[p]
+	}
+	d.iters++
+	if len(d.etas) >= lpMaxEtas {
+		if err := d.refactor(); err != nil {
+			return 0, false, err
+		}
+	}
+	return 0, false, nil
+}
+
+// pivotRow sets alpha[j] = ρ·a_j for every variable j it touches (listed
+// in touched); the others are 0.
+func (d *dualSimplex) pivotRow(rho []float64) {
+	for _, j := range d.touched {
+		d.alpha[j] = 0
+		d.inTouched[j] = false
+	}
+	d.touched = d.touched[:0]
+	lp := d.lp
+	for i, v := range rho {
+		if v == 0 {
+			continue
+		}
+		for k := lp.rowStart[i]; k < lp.rowStart[i+1]; k++ {
+			j := lp.rowIdx[k]
+			if !d.inTouched[j] {
+				d.inTouched[j] = true
+				d.touched = append(d.touched, j)
+			}
+			d.alpha[j] += v * lp.rowVal[k]
+		}
+		j := d.n + i
+		if !d.inTouched[j] {
+			d.inTouched[j] = true
+			d.touched = append(d.touched, j)
+		}
+		d.alpha[j] -= v
+	}
+}
+
+var zzDebug = false

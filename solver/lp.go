@@ -1,0 +1,227 @@
+package solver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// LP is a linear programme
+//
+//	maximise  c·x  subject to  RowLo ≤ A x ≤ RowHi,  Lo ≤ x ≤ Hi,
+//
+// with A sparse. Bounds may be infinite. Build it with AddCol and AddRow;
+// SolveLP solves it by the dual simplex method.
+type LP struct {
+	obj, lo, hi  []float64
+	rowLo, rowHi []float64
+	// A by rows and by columns.
+	rowStart []int
+	rowIdx   []int
+	rowVal   []float64
+	colRows  [][]int
+	colVals  [][]float64
+}
+
+// AddCol adds a column with objective coefficient c and bounds [lo, hi]
+// and returns its index.
+func (lp *LP) AddCol(c, lo, hi float64) int {
+	lp.obj = append(lp.obj, c)
+	lp.lo = append(lp.lo, lo)
+	lp.hi = append(lp.hi, hi)
+	lp.colRows = append(lp.colRows, nil)
+	lp.colVals = append(lp.colVals, nil)
+	return len(lp.obj) - 1
+}
+
+// AddRow adds the row lo ≤ Σ val[k]·x[cols[k]] ≤ hi and returns its index.
+// A column may appear once per row.
+func (lp *LP) AddRow(lo, hi float64, cols []int, val []float64) int {
+	if len(lp.rowStart) == 0 {
+		lp.rowStart = append(lp.rowStart, 0)
+	}
+	i := len(lp.rowLo)
+	lp.rowLo = append(lp.rowLo, lo)
+	lp.rowHi = append(lp.rowHi, hi)
+	for k, j := range cols {
+		lp.rowIdx = append(lp.rowIdx, j)
+		lp.rowVal = append(lp.rowVal, val[k])
+		lp.colRows[j] = append(lp.colRows[j], i)
+		lp.colVals[j] = append(lp.colVals[j], val[k])
+	}
+	lp.rowStart = append(lp.rowStart, len(lp.rowIdx))
+	return i
+}
+
+// NumCols and NumRows are the programme's size.
+func (lp *LP) NumCols() int { return len(lp.obj) }
+
+// NumRows is the number of rows.
+func (lp *LP) NumRows() int { return len(lp.rowLo) }
+
+// LPStatus says how SolveLP ended.
+type LPStatus int
+
+const (
+	// LPOptimal: X and Y are optimal (within tolerances).
+	LPOptimal LPStatus = iota
+	// LPInfeasible: no x meets the rows and bounds.
+	LPInfeasible
+	// LPStopped: the context ended or the iteration limit was reached;
+	// Y still gives a valid Bound.
+	LPStopped
+)
+
+func (s LPStatus) String() string {
+	switch s {
+	case LPOptimal:
+		return "optimal"
+	case LPInfeasible:
+		return "infeasible"
+	case LPStopped:
+		return "stopped"
+	}
+	return fmt.Sprintf("LPStatus(%d)", int(s))
+}
+
+// LPSolution is what SolveLP found.
+type LPSolution struct {
+	Status LPStatus
+	// X is the last basic solution: within bounds, and meeting the rows
+	// when Status is LPOptimal.
+	X []float64
+	// Y holds a price per row; Bound = lp.DualBound(Y) is an upper bound
+	// on c·x over every x that meets rows and bounds, whatever Status
+	// says.
+	Y          []float64
+	Bound      float64
+	Iterations int
+}
+
+// DualBound returns an upper bound on c·x over every x that meets the rows
+// and bounds, for any row prices y: the maximum over the bounds of the
+// Lagrangian c·x - y·(A x - r), r within the rows' ranges (weak duality).
+// Prices of the wrong sign for an infinite side count as 0. The sum is
+// rounded upwards by a margin for floating-point error, so the result is
+// a bound in exact arithmetic too. It is +Inf when some reduced cost
+// pushes a variable towards an infinite bound, except that one within the
+// simplex method's tolerance (1e-9 relative) counts as 0: only then is
+// the bound not exact, and a programme whose columns are all boxed never
+// has that case.
+func (lp *LP) DualBound(y []float64) float64 {
+	yy := make([]float64, len(lp.rowLo))
+	sum, mag := 0.0, 0.0
+	for i := range yy {
+		v := y[i]
+		switch {
+		case v > 0 && math.IsInf(lp.rowHi[i], 1):
+			v = 0
+		case v < 0 && math.IsInf(lp.rowLo[i], -1):
+			v = 0
+		}
+		yy[i] = v
+		if v > 0 {
+			sum += v * lp.rowHi[i]
+			mag += math.Abs(v * lp.rowHi[i])
+		} else if v < 0 {
+			sum += v * lp.rowLo[i]
+			mag += math.Abs(v * lp.rowLo[i])
+		}
+	}
+	for j, c := range lp.obj {
+		d := c
+		m := math.Abs(c)
+		for k, i := range lp.colRows[j] {
+			t := yy[i] * lp.colVals[j][k]
+			d -= t
+			m += math.Abs(t)
+		}
+		// A reduced cost within rounding of 0 may be of either sign.
+		slack := m * 4e-16 * float64(len(lp.colRows[j])+2)
+		var b float64
+		switch {
+		case d > slack:
+			b = lp.hi[j]
+		case d < -slack:
+			b = lp.lo[j]
+		default:
+			b = math.Max(math.Abs(lp.lo[j]), math.Abs(lp.hi[j]))
+			d = slack
+		}
+		if math.IsInf(b, 0) {
+			if math.Abs(d) > lpTolDual*(1+m) {
+				return math.Inf(1)
+			}
+			continue // within the method's tolerance: counted as 0
+		}
+		sum += d * b
+		mag += math.Abs(d*b) + slack*math.Abs(b)
+	}
+	return sum + mag*1e-14
+}
+
+// ErrLPInvalid is returned (wrapped) by SolveLP for a malformed programme:
+// a lower bound above an upper one, NaN data, an infinite objective
+// coefficient.
+var ErrLPInvalid = errors.New("solver: invalid linear programme")
+
+// LPOptions limit SolveLP; the zero value means no limit.
+type LPOptions struct {
+	// MaxIterations stops the method after that many pivots.
+	MaxIterations int
+}
+
+// SolveLP solves lp by the bounded dual simplex method with dual
+// steepest-edge pricing and a bound-flipping ratio test (Koberstein, "The
+// dual simplex method, techniques for a fast and stable implementation",
+// PhD thesis, Paderborn, 2005). It starts from the basis of the row
+// activities, which is dual feasible once every column sits at the bound
+// its objective prefers; a column whose preferred bound is infinite gets
+// an artificial bound of 1e9, and if the answer rests on one the
+// programme is reported as unbounded through an error.
+//
+// Every basis it visits is dual feasible, so its prices give a valid
+// bound at any moment: when ctx ends, SolveLP returns the last basis with
+// status LPStopped and no error.
+func SolveLP(ctx context.Context, lp *LP, opts LPOptions) (*LPSolution, error) {
+	if err := lp.check(); err != nil {
+		return nil, err
+	}
+	d := newDualSimplex(lp)
+	status, err := d.run(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	sol := &LPSolution{Status: status, Iterations: d.iters}
+	sol.X = append([]float64(nil), d.x[:d.n]...)
+	sol.Y = d.rowPrices()
+	sol.Bound = lp.DualBound(sol.Y)
+	if status == LPOptimal {
+		for j := range d.n {
+			if d.artificial[j] && math.Abs(d.x[j]) >= artificialBound/2 {
+				return nil, fmt.Errorf("solver: the linear programme is unbounded (column %d grows without limit)", j)
+			}
+		}
+	}
+	return sol, nil
+}
+
+func (lp *LP) check() error {
+	for j := range lp.obj {
+		if math.IsNaN(lp.obj[j]) || math.IsInf(lp.obj[j], 0) || math.IsNaN(lp.lo[j]) || math.IsNaN(lp.hi[j]) || lp.lo[j] > lp.hi[j] || math.IsInf(lp.lo[j], 1) || math.IsInf(lp.hi[j], -1) {
+			return fmt.Errorf("%w: column %d: objective %g, bounds [%g, %g]", ErrLPInvalid, j, lp.obj[j], lp.lo[j], lp.hi[j])
+		}
+	}
+	for i := range lp.rowLo {
+		if math.IsNaN(lp.rowLo[i]) || math.IsNaN(lp.rowHi[i]) || lp.rowLo[i] > lp.rowHi[i] || math.IsInf(lp.rowLo[i], 1) || math.IsInf(lp.rowHi[i], -1) {
+			return fmt.Errorf("%w: row %d: range [%g, %g]", ErrLPInvalid, i, lp.rowLo[i], lp.rowHi[i])
+		}
+		for k := lp.rowStart[i]; k < lp.rowStart[i+1]; k++ {
+			if v := lp.rowVal[k]; math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("%w: row %d: coefficient %g", ErrLPInvalid, i, v)
+			}
+		}
+	}
+	return nil
+}

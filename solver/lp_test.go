@@ -1,0 +1,319 @@
+package solver
+
+import (
+	"errors"
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize/convex/lp"
+)
+
+// TestLUSolves factorises random sparse nonsingular matrices (a random
+// permutation of a diagonal, plus random entries) and checks both solves
+// against the matrix.
+func TestLUSolves(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 200 {
+		m := 1 + rng.IntN(40)
+		perm := rng.Perm(m)
+		dense := make([][]float64, m) // dense[col][row]
+		for k := range m {
+			dense[k] = make([]float64, m)
+			dense[k][perm[k]] = 1 + rng.Float64()*3
+			if rng.IntN(2) == 0 {
+				dense[k][perm[k]] = -dense[k][perm[k]]
+			}
+			for range rng.IntN(4) {
+				dense[k][rng.IntN(m)] += rng.NormFloat64()
+			}
+		}
+		cols := func(k int) ([]int, []float64) {
+			var rows []int
+			var vals []float64
+			for i, v := range dense[k] {
+				if v != 0 {
+					rows = append(rows, i)
+					vals = append(vals, v)
+				}
+			}
+			return rows, vals
+		}
+		var f luFactor
+		if err := f.factor(m, cols); err != nil {
+			// A random matrix may be singular; check with gonum.
+			a := mat.NewDense(m, m, nil)
+			for k := range m {
+				for i := range m {
+					a.Set(i, k, dense[k][i])
+				}
+			}
+			if c := mat.Cond(a, 1); c < 1e8 {
+				t.Fatalf("trial %d: factor says singular, condition %g", trial, c)
+			}
+			continue
+		}
+		b := make([]float64, m)
+		want := make([]float64, m)
+		for i := range b {
+			b[i] = rng.NormFloat64()
+			want[i] = b[i]
+		}
+		f.solve(b) // b is now x by column
+		for i := range m {
+			s := 0.0
+			for k := range m {
+				s += dense[k][i] * b[k]
+			}
+			if math.Abs(s-want[i]) > 1e-8*(1+math.Abs(want[i])) {
+				t.Fatalf("trial %d: (Bx)[%d] = %g, want %g", trial, i, s, want[i])
+			}
+		}
+		c := make([]float64, m)
+		for k := range c {
+			c[k] = rng.NormFloat64()
+			want[k] = c[k]
+		}
+		f.solveT(c) // c is now y by row
+		for k := range m {
+			s := 0.0
+			for i := range m {
+				s += dense[k][i] * c[i]
+			}
+			if math.Abs(s-want[k]) > 1e-8*(1+math.Abs(want[k])) {
+				t.Fatalf("trial %d: (Bᵀy)[%d] = %g, want %g", trial, k, s, want[k])
+			}
+		}
+	}
+}
+
+// randomLP draws a programme with boxed columns (some fixed, some with an
+// infinite side) and rows of every kind, mostly feasible.
+func randomLP(rng *rand.Rand) (*LP, []float64) {
+	n := 1 + rng.IntN(12)
+	m := 1 + rng.IntN(10)
+	p := &LP{}
+	x0 := make([]float64, n) // a point within the bounds, to make rows feasible
+	for j := range n {
+		lo := float64(rng.IntN(3) - 1)
+		hi := lo + float64(rng.IntN(4))
+		switch rng.IntN(8) {
+		case 0:
+			hi = math.Inf(1)
+		}
+		x0[j] = lo + rng.Float64()*min(hi-lo, 2)
+		c := float64(rng.IntN(11) - 5)
+		if math.IsInf(hi, 1) && c > 0 {
+			c = -c
+		}
+		p.AddCol(c, lo, hi)
+	}
+	for range m {
+		var cols []int
+		var vals []float64
+		act := 0.0
+		for j := range n {
+			if rng.IntN(3) == 0 {
+				v := float64(rng.IntN(7) - 3)
+				if v == 0 {
+					v = 1
+				}
+				cols = append(cols, j)
+				vals = append(vals, v)
+				act += v * x0[j]
+			}
+		}
+		if len(cols) == 0 {
+			cols, vals = []int{0}, []float64{1}
+			act = x0[0]
+		}
+		lo, hi := math.Inf(-1), math.Inf(1)
+		switch rng.IntN(4) {
+		case 0:
+			hi = math.Ceil(act)
+		case 1:
+			lo = math.Floor(act)
+		case 2:
+			lo, hi = math.Floor(act)-1, math.Ceil(act)+1
+		case 3:
+			lo, hi = act, act
+		}
+		if rng.IntN(15) == 0 { // sometimes infeasible
+			lo, hi = act+100, act+200
+		}
+		p.AddRow(lo, hi, cols, vals)
+	}
+	return p, x0
+}
+
+// gonumLP solves p with gonum's dense simplex after rewriting it in
+// standard form. ok is false when gonum finds it infeasible; known is
+// false when gonum cannot tell (it refuses programmes with more equalities
+// than variables, or a singular start).
+func gonumLP(p *LP) (opt float64, ok, known bool) {
+	defer func() {
+		if recover() != nil {
+			ok, known = false, false
+		}
+	}()
+	n, m := p.NumCols(), p.NumRows()
+	// Variables: x' = x - lo >= 0 (x' <= hi-lo by a row with slack),
+	// then per row a slack: a·x - s = a·lo... written as equalities.
+	type eq struct {
+		coef map[int]float64
+		rhs  float64
+	}
+	var eqs []eq
+	nv := n
+	newVar := func() int { nv++; return nv - 1 }
+	for j := range n {
+		if !math.IsInf(p.hi[j], 1) {
+			s := newVar()
+			eqs = append(eqs, eq{map[int]float64{j: 1, s: 1}, p.hi[j] - p.lo[j]})
+		}
+	}
+	for i := range m {
+		coef := map[int]float64{}
+		shift := 0.0
+		for k := p.rowStart[i]; k < p.rowStart[i+1]; k++ {
+			coef[p.rowIdx[k]] += p.rowVal[k]
+			shift += p.rowVal[k] * p.lo[p.rowIdx[k]]
+		}
+		lo, hi := p.rowLo[i]-shift, p.rowHi[i]-shift
+		switch {
+		case lo == hi:
+			eqs = append(eqs, eq{coef, lo})
+		default:
+			if !math.IsInf(hi, 1) {
+				c := map[int]float64{}
+				for k, v := range coef {
+					c[k] = v
+				}
+				c[newVar()] = 1
+				eqs = append(eqs, eq{c, hi})
+			}
+			if !math.IsInf(lo, -1) {
+				c := map[int]float64{}
+				for k, v := range coef {
+					c[k] = v
+				}
+				c[newVar()] = -1
+				eqs = append(eqs, eq{c, lo})
+			}
+		}
+	}
+	// gonum refuses a column of zeros: such a variable appears in no row,
+	// so it has no upper bound and (randomLP makes sure) a cost >= 0:
+	// it stays at 0 and is left out.
+	used := make([]int, nv)
+	for i := range used {
+		used[i] = -1
+	}
+	nu := 0
+	for _, e := range eqs {
+		for k := range e.coef {
+			if used[k] < 0 {
+				used[k] = nu
+				nu++
+			}
+		}
+	}
+	A := mat.NewDense(len(eqs), nu, nil)
+	b := make([]float64, len(eqs))
+	for i, e := range eqs {
+		for k, v := range e.coef {
+			A.Set(i, used[k], v)
+		}
+		b[i] = e.rhs
+	}
+	c := make([]float64, nu)
+	constant := 0.0
+	for j := range n {
+		if used[j] >= 0 {
+			c[used[j]] = -p.obj[j]
+		}
+		constant += p.obj[j] * p.lo[j]
+	}
+	v, _, err := lp.Simplex(c, A, b, 1e-10, nil)
+	switch {
+	case errors.Is(err, lp.ErrInfeasible):
+		return 0, false, true
+	case err != nil:
+		return 0, false, false
+	}
+	return constant - v, true, true
+}
+
+// TestSolveLPMatchesGonum compares SolveLP with gonum's simplex on random
+// programmes: the same optimum, a feasible X worth it, and a bound equal
+// to it; infeasible ones reported so by both.
+func TestSolveLPMatchesGonum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	solved, infeasible, unknown := 0, 0, 0
+	for trial := range 2000 {
+		p, _ := randomLP(rng)
+		want, ok, known := gonumLP(p)
+		if !known {
+			unknown++
+			continue
+		}
+		sol, err := SolveLP(context.Background(), p, LPOptions{})
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		if !ok {
+			if sol.Status == LPOptimal {
+				// Our X proves gonum wrong if it is feasible (gonum's
+				// phase one gives up on some near-degenerate rows).
+				checkFeasible(t, trial, p, sol.X)
+				unknown++
+				continue
+			}
+			infeasible++
+			continue
+		}
+		if sol.Status != LPOptimal {
+			t.Fatalf("trial %d: status %v, gonum's optimum %g", trial, sol.Status, want)
+		}
+		checkFeasible(t, trial, p, sol.X)
+		if got := objective(p, sol.X); math.Abs(got-want) > 1e-5*(1+math.Abs(want)) {
+			t.Fatalf("trial %d: objective %g, gonum %g", trial, got, want)
+		}
+		if sol.Bound < want-1e-9 || sol.Bound > want+1e-4*(1+math.Abs(want)) {
+			t.Fatalf("trial %d: bound %g, optimum %g", trial, sol.Bound, want)
+		}
+		solved++
+	}
+	t.Logf("%d solved, %d infeasible, %d that gonum could not tell", solved, infeasible, unknown)
+	if solved < 1000 || infeasible < 50 {
+		t.Fatalf("too few of a kind: %d solved, %d infeasible", solved, infeasible)
+	}
+}
+
+func objective(p *LP, x []float64) float64 {
+	s := 0.0
+	for j, c := range p.obj {
+		s += c * x[j]
+	}
+	return s
+}
+
+func checkFeasible(t *testing.T, trial int, p *LP, x []float64) {
+	t.Helper()
+	for j := range p.obj {
+		if x[j] < p.lo[j]-1e-7 || x[j] > p.hi[j]+1e-7 {
+			t.Fatalf("trial %d: x[%d] = %g outside [%g, %g]", trial, j, x[j], p.lo[j], p.hi[j])
+		}
+	}
+	for i := range p.rowLo {
+		a := 0.0
+		for k := p.rowStart[i]; k < p.rowStart[i+1]; k++ {
+			a += p.rowVal[k] * x[p.rowIdx[k]]
+		}
+		if a < p.rowLo[i]-1e-6 || a > p.rowHi[i]+1e-6 {
+			t.Fatalf("trial %d: row %d = %g outside [%g, %g]", trial, i, a, p.rowLo[i], p.rowHi[i])
+		}
+	}
+}

@@ -1,0 +1,301 @@
+package solver
+
+import (
+	"errors"
+	"math"
+	"slices"
+)
+
+// luFactor is a sparse LU factorisation of a square basis matrix B, built
+// left-looking (Gilbert and Peierls, "Sparse partial pivoting in time
+// proportional to arithmetic operations", SIAM J. Sci. Stat. Comput. 9(5),
+// 1988): the columns are taken in an order chosen for sparsity, each is
+// solved against the part of L built so far, and its pivot is chosen among
+// the rows not yet used, by size within a threshold and then by how few
+// entries the row has.
+//
+// Step t of the factorisation took basis column pos[t] and pivoted on row
+// prow[t]; lcol[t] holds L's multipliers of that step (by row), ucol[t]
+// U's entries above the diagonal (by step) and udiag[t] the diagonal.
+type luFactor struct {
+	m      int
+	pos    []int
+	prow   []int
+	stepOf []int // stepOf[row]: the step that pivoted on it
+	lcol   [][]luEntry
+	ucol   [][]luEntry
+	udiag  []float64
+	nnz    int
+
+	// work space
+	x     []float64
+	mark  []bool
+	stack []int
+	iter  []int
+	order []int
+}
+
+type luEntry struct {
+	i int // a row (L) or a step (U)
+	v float64
+}
+
+// errSingular reports a basis the factorisation found singular.
+var errSingular = errors.New("solver: singular basis")
+
+// luPivotThreshold: a pivot is at least this share of the largest entry
+// of its column among the rows not yet used.
+const luPivotThreshold = 0.1
+
+// factor factorises the matrix whose column k is cols(k) (rows and
+// values), for k < m. rowCount gives each row's number of entries in the
+// matrix, the tie-break among acceptable pivots.
+func (f *luFactor) factor(m int, cols func(k int) ([]int, []float64)) error {
+	f.m = m
+	f.pos = resizeInts(f.pos, m)
+	f.prow = resizeInts(f.prow, m)
+	f.stepOf = resizeInts(f.stepOf, m)
+	f.udiag = resizeFloats(f.udiag, m)
+	if cap(f.lcol) < m {
+		f.lcol = make([][]luEntry, m)
+		f.ucol = make([][]luEntry, m)
+	}
+	f.lcol, f.ucol = f.lcol[:m], f.ucol[:m]
+	f.x = resizeFloats(f.x, m)
+	if cap(f.mark) < m {
+		f.mark = make([]bool, m)
+	}
+	f.mark = f.mark[:m]
+	for i := range m {
+		f.stepOf[i] = -1
+		f.lcol[i] = f.lcol[i][:0]
+		f.ucol[i] = f.ucol[i][:0]
+	}
+	f.nnz = 0
+
+	// Row counts, and the column order: columns with fewer entries first
+	// (unit columns, the slacks, cost nothing and free their rows for
+	// nobody else).
+	rowCount := make([]int, m)
+	order := make([]int, m)
+	count := make([]int, m)
+	for k := range m {
+		rows, _ := cols(k)
+		order[k] = k
+		count[k] = len(rows)
+		for _, i := range rows {
+			rowCount[i]++
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return count[a] - count[b] })
+
+	for t, k := range order {
+		rows, vals := cols(k)
+		reach := f.reach(rows)
+		for _, i := range rows {
+			f.x[i] = 0
+		}
+		for q, i := range rows {
+			f.x[i] += vals[q]
+		}
+		// Eliminate with the earlier steps, in topological order.
+		for n := len(reach) - 1; n >= 0; n-- {
+			s := reach[n]
+			xv := f.x[f.prow[s]]
+			if xv == 0 {
+				continue
+			}
+			for _, e := range f.lcol[s] {
+				if f.x[e.i] == 0 && !f.mark[e.i] {
+					f.mark[e.i] = true
+					f.order = append(f.order, e.i)
+				}
+				f.x[e.i] -= e.v * xv
+			}
+		}
+		// Collect: rows of earlier steps go to U, the others are pivot
+		// candidates.
+		big := 0.0
+		for _, i := range rows {
+			if !f.mark[i] {
+				f.mark[i] = true
+				f.order = append(f.order, i)
+			}
+		}
+		for _, s := range reach {
+			i := f.prow[s]
+			if !f.mark[i] {
+				f.mark[i] = true
+				f.order = append(f.order, i)
+			}
+		}
+		for _, i := range f.order {
+			if f.stepOf[i] < 0 {
+				big = max(big, math.Abs(f.x[i]))
+			}
+		}
+		piv := -1
+		if big > 1e-11 {
+			for _, i := range f.order {
+				if f.stepOf[i] >= 0 || math.Abs(f.x[i]) < luPivotThreshold*big {
+					continue
+				}
+				if piv < 0 || rowCount[i] < rowCount[piv] || (rowCount[i] == rowCount[piv] && i < piv) {
+					piv = i
+				}
+			}
+		}
+		if piv < 0 {
+			f.clearWork()
+			return errSingular
+		}
+		d := f.x[piv]
+		for _, i := range f.order {
+			v := f.x[i]
+			if i == piv || v == 0 {
+				continue
+			}
+			if s := f.stepOf[i]; s >= 0 {
+				f.ucol[t] = append(f.ucol[t], luEntry{s, v})
+			} else {
+				f.lcol[t] = append(f.lcol[t], luEntry{i, v / d})
+			}
+		}
+		f.clearWork()
+		f.pos[t], f.prow[t], f.udiag[t] = k, piv, d
+		f.stepOf[piv] = t
+		f.nnz += len(f.lcol[t]) + len(f.ucol[t]) + 1
+	}
+	return nil
+}
+
+func (f *luFactor) clearWork() {
+	for _, i := range f.order {
+		f.x[i] = 0
+		f.mark[i] = false
+	}
+	f.order = f.order[:0]
+}
+
+// reach returns the earlier steps whose L columns a right-hand side with
+// entries in rows reaches, in reverse topological order (each step after
+// every step it feeds into), by depth-first search.
+func (f *luFactor) reach(rows []int) []int {
+	f.stack = f.stack[:0]
+	var out []int
+	out = f.iter[:0] // reuse
+	visited := f.order[:0]
+	for _, i0 := range rows {
+		s0 := f.stepOf[i0]
+		if s0 < 0 || f.mark[i0] {
+			continue
+		}
+		// Iterative DFS over steps; mark by pivot row.
+		f.mark[i0] = true
+		visited = append(visited, i0)
+		f.stack = append(f.stack, s0, 0)
+		for len(f.stack) > 0 {
+			top := len(f.stack) - 2
+			s, next := f.stack[top], f.stack[top+1]
+			l := f.lcol[s]
+			pushed := false
+			for next < len(l) {
+				i := l[next].i
+				next++
+				if t := f.stepOf[i]; t >= 0 && !f.mark[i] {
+					f.mark[i] = true
+					visited = append(visited, i)
+					f.stack[top+1] = next
+					f.stack = append(f.stack, t, 0)
+					pushed = true
+					break
+				}
+			}
+			if !pushed {
+				f.stack = f.stack[:top]
+				out = append(out, s)
+			}
+		}
+	}
+	for _, i := range visited {
+		f.mark[i] = false
+	}
+	f.order = visited[:0]
+	f.iter = out
+	return out
+}
+
+// solve overwrites b (indexed by row) with x such that B x = b, x indexed
+// by basis column.
+func (f *luFactor) solve(b []float64) {
+	m := f.m
+	for t := range m {
+		v := b[f.prow[t]]
+		if v == 0 {
+			continue
+		}
+		for _, e := range f.lcol[t] {
+			b[e.i] -= e.v * v
+		}
+	}
+	// z by step, kept in x.
+	z := f.x
+	for t := range m {
+		z[t] = b[f.prow[t]]
+	}
+	for t := m - 1; t >= 0; t-- {
+		v := z[t]
+		if v == 0 {
+			continue
+		}
+		v /= f.udiag[t]
+		z[t] = v
+		for _, e := range f.ucol[t] {
+			z[e.i] -= e.v * v
+		}
+	}
+	for t := range m {
+		b[f.pos[t]] = z[t]
+		z[t] = 0
+	}
+}
+
+// solveT overwrites c (indexed by basis column) with y such that
+// Bᵀ y = c, y indexed by row.
+func (f *luFactor) solveT(c []float64) {
+	m := f.m
+	w := f.x
+	for t := range m {
+		v := c[f.pos[t]]
+		for _, e := range f.ucol[t] {
+			v -= e.v * w[e.i]
+		}
+		w[t] = v / f.udiag[t]
+	}
+	// v by step: v[t] = w[t] - sum over L column t of l·v[step of row].
+	for t := m - 1; t >= 0; t-- {
+		v := w[t]
+		for _, e := range f.lcol[t] {
+			v -= e.v * w[f.stepOf[e.i]]
+		}
+		w[t] = v
+	}
+	for t := range m {
+		c[f.prow[t]] = w[t]
+		w[t] = 0
+	}
+}
+
+func resizeInts(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n)
+	}
+	return s[:n]
+}
+
+func resizeFloats(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
