@@ -1,8 +1,8 @@
 package solver
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"

@@ -105,7 +105,7 @@ type Model struct {
 	ev    *model.Event // normalized
 	names []string
 	kinds []kind
-	upper []int64 // an upper bound every optimal solution meets
+	upper []int64  // an upper bound every optimal solution meets
 	notes []string // what each variable means, for the name table
 	obj   []int64
 	rows  []row
