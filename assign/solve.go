@@ -114,6 +114,7 @@ func Solve(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, err
 	ctx, cancel := context.WithDeadline(ctx, start.Add(limit-reserve))
 	defer cancel()
 	s := newSearch(pr, opts, start, cancel)
+	s.lpEvent = norm
 	if err := s.run(ctx); err != nil {
 		return nil, err
 	}
@@ -147,6 +148,10 @@ type search struct {
 	// firstEval is startBound's evaluation, until the root's optimise
 	// takes it as its first.
 	firstEval *evalResult
+	// lpEvent is the event whose exact MIP the search solves, for the
+	// LP bound (lpBound); nil where the search's problem differs.
+	lpEvent *model.Event
+	lpDone  bool
 }
 
 func (s *search) report() {
@@ -257,13 +262,14 @@ func (s *search) descend(ctx context.Context, st *state) error {
 	// these passes cost.
 	s.offerScored(cur, obj)
 	s.startBound()
+	s.lpBound(ctx)
 	// Reseating takes a third of the time left at most, over the whole
 	// descent: on regional's shape at 200 people (12 themes, 3 rounds)
 	// it took all of a 1 s solve, and the bound, which starts after the
 	// first descent, never got going.
 	reseatCtx, cancel := shareOfTimeLeft(ctx, 3)
 	defer cancel()
-	for improved := pr.nP <= largeEvent; improved && ctx.Err() == nil && !s.workDone(); {
+	for improved := pr.nP <= largeEvent; improved && !s.proven(obj) && ctx.Err() == nil && !s.workDone(); {
 		improved = false
 		for r := range pr.nR {
 			for _, swaps := range []bool{true, false} {
@@ -285,6 +291,9 @@ func (s *search) descend(ctx context.Context, st *state) error {
 					cur, obj, improved = next, v, true
 				}
 			}
+			if s.proven(obj) {
+				break
+			}
 		}
 		if !improved && ctx.Err() == nil {
 			// The flows are stuck: annealing moves people across rounds;
@@ -301,7 +310,7 @@ func (s *search) descend(ctx context.Context, st *state) error {
 				{reseatCtx, s.reseatPairs},
 			}
 			for _, m := range moves {
-				if improved || ctx.Err() != nil {
+				if improved || s.proven(obj) || ctx.Err() != nil {
 					break
 				}
 				next := m.run(m.ctx, cur)
@@ -454,7 +463,14 @@ func ctxErr(ctx context.Context, err error) error {
 
 // improve proves the bound: subgradient steps on the prices at the root,
 // then, while a gap remains, a branch and bound (see prove).
+// proven reports whether a plan worth obj, or the best plan, reaches the
+// bound: nothing is left to find.
+func (s *search) proven(obj int64) bool { return max(obj, s.bestObj) >= s.bound }
+
 func (s *search) improve(ctx context.Context) error {
+	if s.proven(s.bestObj) {
+		return nil // proven optimal already (by the LP bound)
+	}
 	tried := map[uint64]bool{}
 	saved := s.lg.save(nil)
 	b, err := s.prove(ctx, tried, 0)

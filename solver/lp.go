@@ -35,6 +35,9 @@ func (lp *LP) AddCol(c, lo, hi float64) int {
 	return len(lp.obj) - 1
 }
 
+// SetBounds changes column j's bounds.
+func (lp *LP) SetBounds(j int, lo, hi float64) { lp.lo[j], lp.hi[j] = lo, hi }
+
 // AddRow adds the row lo ≤ Σ val[k]·x[cols[k]] ≤ hi and returns its index.
 // A column may appear once per row.
 func (lp *LP) AddRow(lo, hi float64, cols []int, val []float64) int {

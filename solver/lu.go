@@ -21,9 +21,11 @@ type luFactor struct {
 	m      int
 	pos    []int
 	prow   []int
-	stepOf []int // stepOf[row]: the step that pivoted on it
-	lcol   [][]luEntry
-	ucol   [][]luEntry
+	stepOf []int       // stepOf[row]: the step that pivoted on it
+	lcol   [][]luEntry // by row
+	ucol   [][]luEntry // by row, divided by the step's diagonal
+	lsteps []int       // the steps whose lcol is not empty, in order
+	usteps []int       // the same for ucol
 	udiag  []float64
 	nnz    int
 
@@ -72,6 +74,7 @@ func (f *luFactor) factor(m int, cols func(k int) ([]int, []float64)) error {
 		f.ucol[i] = f.ucol[i][:0]
 	}
 	f.nnz = 0
+	f.lsteps, f.usteps = f.lsteps[:0], f.usteps[:0]
 
 	// Row counts, and the column order: columns with fewer entries first
 	// (unit columns, the slacks, cost nothing and free their rows for
@@ -155,8 +158,8 @@ func (f *luFactor) factor(m int, cols func(k int) ([]int, []float64)) error {
 			if i == piv || v == 0 {
 				continue
 			}
-			if s := f.stepOf[i]; s >= 0 {
-				f.ucol[t] = append(f.ucol[t], luEntry{s, v})
+			if f.stepOf[i] >= 0 {
+				f.ucol[t] = append(f.ucol[t], luEntry{i, v / d})
 			} else {
 				f.lcol[t] = append(f.lcol[t], luEntry{i, v / d})
 			}
@@ -165,6 +168,12 @@ func (f *luFactor) factor(m int, cols func(k int) ([]int, []float64)) error {
 		f.pos[t], f.prow[t], f.udiag[t] = k, piv, d
 		f.stepOf[piv] = t
 		f.nnz += len(f.lcol[t]) + len(f.ucol[t]) + 1
+		if len(f.lcol[t]) > 0 {
+			f.lsteps = append(f.lsteps, t)
+		}
+		if len(f.ucol[t]) > 0 {
+			f.usteps = append(f.usteps, t)
+		}
 	}
 	return nil
 }
@@ -226,10 +235,11 @@ func (f *luFactor) reach(rows []int) []int {
 }
 
 // solve overwrites b (indexed by row) with x such that B x = b, x indexed
-// by basis column.
+// by basis column. U is applied as Ũ·D, Ũ with a unit diagonal, so that
+// only the steps with entries off the diagonal cost more than the final
+// pass.
 func (f *luFactor) solve(b []float64) {
-	m := f.m
-	for t := range m {
+	for _, t := range f.lsteps {
 		v := b[f.prow[t]]
 		if v == 0 {
 			continue
@@ -238,52 +248,48 @@ func (f *luFactor) solve(b []float64) {
 			b[e.i] -= e.v * v
 		}
 	}
-	// z by step, kept in x.
-	z := f.x
-	for t := range m {
-		z[t] = b[f.prow[t]]
-	}
-	for t := m - 1; t >= 0; t-- {
-		v := z[t]
+	for k := len(f.usteps) - 1; k >= 0; k-- {
+		t := f.usteps[k]
+		v := b[f.prow[t]]
 		if v == 0 {
 			continue
 		}
-		v /= f.udiag[t]
-		z[t] = v
 		for _, e := range f.ucol[t] {
-			z[e.i] -= e.v * v
+			b[e.i] -= e.v * v
 		}
 	}
-	for t := range m {
-		b[f.pos[t]] = z[t]
-		z[t] = 0
+	x := f.x
+	for t, p := range f.pos {
+		x[p] = b[f.prow[t]] / f.udiag[t]
 	}
+	copy(b, x[:f.m])
+	clear(x[:f.m])
 }
 
 // solveT overwrites c (indexed by basis column) with y such that
 // Bᵀ y = c, y indexed by row.
 func (f *luFactor) solveT(c []float64) {
-	m := f.m
-	w := f.x
-	for t := range m {
-		v := c[f.pos[t]]
+	x := f.x
+	for t, p := range f.pos {
+		x[f.prow[t]] = c[p] / f.udiag[t]
+	}
+	for _, t := range f.usteps {
+		v := x[f.prow[t]]
 		for _, e := range f.ucol[t] {
-			v -= e.v * w[e.i]
+			v -= e.v * x[e.i]
 		}
-		w[t] = v / f.udiag[t]
+		x[f.prow[t]] = v
 	}
-	// v by step: v[t] = w[t] - sum over L column t of l·v[step of row].
-	for t := m - 1; t >= 0; t-- {
-		v := w[t]
+	for k := len(f.lsteps) - 1; k >= 0; k-- {
+		t := f.lsteps[k]
+		v := x[f.prow[t]]
 		for _, e := range f.lcol[t] {
-			v -= e.v * w[f.stepOf[e.i]]
+			v -= e.v * x[e.i]
 		}
-		w[t] = v
+		x[f.prow[t]] = v
 	}
-	for t := range m {
-		c[f.prow[t]] = w[t]
-		w[t] = 0
-	}
+	copy(c, x[:f.m])
+	clear(x[:f.m])
 }
 
 func resizeInts(s []int, n int) []int {

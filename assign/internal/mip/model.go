@@ -100,12 +100,24 @@ type xvar struct{ p, s, col int }
 
 type dvar struct{ o, r, h, col int }
 
+// pairGroup is the samePair term of one organisation in one session: the
+// column q, the possible members' x columns, the largest number n of them
+// that can sit there together, and the rows sp_j (rows[0] up to n-1 of
+// them in order).
+type pairGroup struct {
+	q       int
+	members []int
+	n       int
+	row     int // index of the first sp row
+}
+
 // Model is the exact MIP of one event.
 type Model struct {
 	ev    *model.Event // normalized
 	names []string
 	kinds []kind
-	upper []int64  // an upper bound every optimal solution meets
+	upper []int64 // an upper bound every optimal solution meets
+	pairs []pairGroup
 	notes []string // what each variable means, for the name table
 	obj   []int64
 	rows  []row
@@ -413,6 +425,7 @@ func Build(ev *model.Event) (*Model, error) {
 			qc := m.addVar(fmt.Sprintf("q_%d_%d", si, g), continuous, -int64(w.SamePair),
 				fmt.Sprintf("pairs of organisation %s in session %s", q(o), q(s.ID)))
 			m.upper[qc] = int64(n * (n - 1) / 2) // f(n) at the largest n
+			m.pairs = append(m.pairs, pairGroup{q: qc, members: gc, n: n, row: len(m.rows)})
 			for j := 1; j <= n-1; j++ {
 				t := []term{{qc, 1}}
 				for _, c := range gc {
