@@ -3,7 +3,6 @@ package solver
 import (
 	"context"
 	"math"
-	"slices"
 )
 
 // The dual simplex method of SolveLP. Internally the programme is
@@ -23,11 +22,13 @@ const (
 	artificialBound = 1e9
 )
 
+// eta is one basis change: position r was replaced by a column whose
+// B⁻¹-image has piv at r and etaVal[start:end] at positions
+// etaIdx[start:end].
 type eta struct {
-	r   int
-	piv float64
-	idx []int
-	val []float64
+	r          int
+	piv        float64
+	start, end int
 }
 
 type dualSimplex struct {
@@ -45,6 +46,9 @@ type dualSimplex struct {
 	xb         []float64 // basic values by position
 	lu         luFactor
 	etas       []eta
+	etaIdx     []int
+	etaVal     []float64
+	nz         []int
 	iters      int
 
 	unit  [][]int // logical column rows
@@ -55,6 +59,7 @@ type dualSimplex struct {
 	touched              []int
 	inTouched            []bool
 	cands                []cand
+	flipBuf              []cand
 }
 
 type cand struct {
@@ -161,6 +166,7 @@ func (d *dualSimplex) refactor() error {
 		return err
 	}
 	d.etas = d.etas[:0]
+	d.etaIdx, d.etaVal = d.etaIdx[:0], d.etaVal[:0]
 	d.computeDuals()
 	for j := range d.n + d.m {
 		if d.posOf[j] >= 0 || d.lo[j] == d.hi[j] {
@@ -261,8 +267,9 @@ func (d *dualSimplex) ftran(b []float64) {
 		}
 		v /= e.piv
 		b[e.r] = v
-		for q, i := range e.idx {
-			b[i] -= e.val[q] * v
+		vals := d.etaVal[e.start:e.end]
+		for q, i := range d.etaIdx[e.start:e.end] {
+			b[i] -= vals[q] * v
 		}
 	}
 }
@@ -272,8 +279,9 @@ func (d *dualSimplex) btran(c []float64) {
 	for k := len(d.etas) - 1; k >= 0; k-- {
 		e := &d.etas[k]
 		v := c[e.r]
-		for q, i := range e.idx {
-			v -= e.val[q] * c[i]
+		vals := d.etaVal[e.start:e.end]
+		for q, i := range d.etaIdx[e.start:e.end] {
+			v -= vals[q] * c[i]
 		}
 		c[e.r] = v / e.piv
 	}
@@ -371,52 +379,40 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 		}
 		return LPInfeasible, true, nil
 	}
-	slices.SortFunc(d.cands, func(p, q cand) int {
-		switch {
-		case p.ratio < q.ratio:
-			return -1
-		case p.ratio > q.ratio:
-			return 1
-		}
-		return p.j - q.j
-	})
+	// Walk the breakpoints in order of ratio (a heap: usually only the
+	// first few are passed), flipping the boxed candidates while the dual
+	// objective still rises.
+	h := candHeap(d.cands)
+	h.init()
 	slope := math.Abs(delta)
-	enter := -1
-	for k, c := range d.cands {
+	flips := d.flipBuf[:0]
+	enter := cand{j: -1}
+	for len(h) > 0 {
+		c := h.pop()
 		width := d.hi[c.j] - d.lo[c.j]
-		if math.IsInf(width, 0) {
-			enter = k
-			break
+		if !math.IsInf(width, 0) && slope-math.Abs(c.a)*width > lpTolPrimal {
+			slope -= math.Abs(c.a) * width
+			flips = append(flips, c)
+			continue
 		}
-		slope -= math.Abs(c.a) * width
-		if slope <= lpTolPrimal {
-			enter = k
-			break
-		}
+		enter = c
+		break
 	}
-	if enter < 0 {
-		if zzDebug {
-			println("infeasible: row pos", r, "var", leave, "xb", d.xb[r], "lo", d.lo[leave], "hi", d.hi[leave], "cands", len(d.cands), "slope", slope, "delta", delta, "iters", d.iters)
-		}
+	if enter.j < 0 {
 		return LPInfeasible, true, nil
 	}
 	// Among the candidates tied with the entering one, the largest pivot.
-	theta := d.cands[enter].ratio
-	for k := enter + 1; k < len(d.cands); k++ {
-		c := d.cands[k]
-		if c.ratio > theta+lpTolDual/math.Abs(c.a) {
-			break
-		}
-		if math.Abs(c.a) > math.Abs(d.cands[enter].a) {
-			d.cands[enter], d.cands[k] = d.cands[k], d.cands[enter]
+	for len(h) > 0 && h[0].ratio <= enter.ratio+lpTolDual/math.Abs(h[0].a) {
+		c := h.pop()
+		if math.Abs(c.a) > math.Abs(enter.a) {
+			enter = c
 		}
 	}
-	q := d.cands[enter].j
-	aq := d.cands[enter].a
-	s := max(0, d.d[q]/aq)
+	d.flipBuf = flips
+	q := enter.j
+	s := max(0, d.d[q]/enter.a)
 
 	// Flip the boxed candidates passed before the entering one.
-	flips := d.cands[:enter]
 	if len(flips) > 0 {
 		b := d.col
 		clear(b)
@@ -475,51 +471,44 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 	}
 	d.d[q] = 0
 
-	// Primal step.
-	thetaP := delta / col[r]
-	for p := range d.m {
-		if col[p] != 0 {
-			d.xb[p] -= thetaP * col[p]
+	// The entering column's nonzeros, then the primal step, the dual
+	// steepest-edge weights (τ = B⁻¹ ρ) and the eta of the basis change
+	// over them alone.
+	nz := d.nz[:0]
+	for p, v := range col {
+		if v != 0 && p != r {
+			nz = append(nz, p)
 		}
 	}
+	d.nz = nz
+	thetaP := delta / col[r]
+	tau := d.tau
+	copy(tau, rho)
+	d.ftran(tau)
+	wr := d.w[r]
+	piv := col[r]
+	e := eta{r: r, piv: piv, start: len(d.etaIdx)}
+	for _, p := range nz {
+		v := col[p]
+		d.xb[p] -= thetaP * v
+		k := v / piv
+		d.w[p] = max(d.w[p]-2*k*tau[p]+k*k*wr, 1e-10)
+		d.etaIdx = append(d.etaIdx, p)
+		d.etaVal = append(d.etaVal, v)
+	}
+	e.end = len(d.etaIdx)
+	d.w[r] = max(wr/(piv*piv), 1e-10)
+	d.etas = append(d.etas, e)
 	d.x[q] += thetaP
 	if toUpper {
 		d.x[leave] = d.hi[leave]
 	} else {
 		d.x[leave] = d.lo[leave]
 	}
-
-	// Dual steepest-edge weights: τ = B⁻¹ ρ.
-	tau := d.tau
-	copy(tau, rho)
-	d.ftran(tau)
-	wr := d.w[r]
-	piv := col[r]
-	for p := range d.m {
-		if p == r || col[p] == 0 {
-			continue
-		}
-		k := col[p] / piv
-		d.w[p] = max(d.w[p]-2*k*tau[p]+k*k*wr, 1e-10)
-	}
-	d.w[r] = max(wr/(piv*piv), 1e-10)
-
-	// Basis change.
-	e := eta{r: r, piv: piv}
-	for p := range d.m {
-		if p != r && col[p] != 0 {
-			e.idx = append(e.idx, p)
-			e.val = append(e.val, col[p])
-		}
-	}
-	d.etas = append(d.etas, e)
 	d.posOf[leave] = -1
 	d.posOf[q] = r
 	d.head[r] = q
 	d.xb[r] = d.x[q]
-	for p := range d.m {
-		d.x[d.head[p]] = d.xb[p]
-	}
 	d.iters++
 	if len(d.etas) >= lpMaxEtas {
 		if err := d.refactor(); err != nil {
@@ -560,3 +549,48 @@ func (d *dualSimplex) pivotRow(rho []float64) {
 }
 
 var zzDebug = false
+
+// candHeap is a binary min-heap of ratio-test candidates by ratio (then
+// column, for determinism).
+type candHeap []cand
+
+func (h candHeap) less(a, b int) bool {
+	if h[a].ratio != h[b].ratio {
+		return h[a].ratio < h[b].ratio
+	}
+	return h[a].j < h[b].j
+}
+
+func (h candHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h candHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && h.less(r, l) {
+			m = r
+		}
+		if !h.less(m, i) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+func (h *candHeap) pop() cand {
+	old := *h
+	top := old[0]
+	n := len(old) - 1
+	old[0] = old[n]
+	*h = old[:n]
+	h.down(0)
+	return top
+}

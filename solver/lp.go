@@ -197,6 +197,9 @@ func SolveLP(ctx context.Context, lp *LP, opts LPOptions) (*LPSolution, error) {
 		return nil, err
 	}
 	sol := &LPSolution{Status: status, Iterations: d.iters}
+	for r, j := range d.head {
+		d.x[j] = d.xb[r]
+	}
 	sol.X = append([]float64(nil), d.x[:d.n]...)
 	sol.Y = d.rowPrices()
 	sol.Bound = lp.DualBound(sol.Y)

@@ -118,6 +118,7 @@ type Model struct {
 	kinds []kind
 	upper []int64 // an upper bound every optimal solution meets
 	pairs []pairGroup
+	lean  bool     // no names, notes or sp rows (BuildLean)
 	notes []string // what each variable means, for the name table
 	obj   []int64
 	rows  []row
@@ -131,13 +132,24 @@ type Model struct {
 var ErrUnsatisfiable = errors.New("mip: the event has no plan")
 
 func (m *Model) addVar(name string, k kind, obj int64, note string) int {
-	m.names = append(m.names, name)
 	m.kinds = append(m.kinds, k)
 	m.upper = append(m.upper, 1) // binaries; continuous ones set theirs
 	m.obj = append(m.obj, obj)
+	if m.lean {
+		return len(m.obj) - 1
+	}
+	m.names = append(m.names, name)
 	m.notes = append(m.notes, note)
 	m.byCol[name] = len(m.names) - 1
 	return len(m.names) - 1
+}
+
+// name formats a variable's or row's name or note, except in a lean model.
+func (m *Model) name(format string, args ...any) string {
+	if m.lean {
+		return ""
+	}
+	return fmt.Sprintf(format, args...)
 }
 
 func (m *Model) addRow(name string, terms []term, sense string, rhs int64) {
@@ -156,14 +168,25 @@ func ones(cols []int) []term {
 }
 
 // Build states the MIP of ev, which should be valid (model.Validate).
-func Build(ev *model.Event) (*Model, error) {
+func Build(ev *model.Event) (*Model, error) { return build(ev, false) }
+
+// BuildLean states the same programme without the names and notes of its
+// variables and rows (which take most of Build's time) and without the
+// rows sp, which Relaxation states otherwise: for Relaxation only, not
+// for WriteLP or CBC.
+func BuildLean(ev *model.Event) (*Model, error) { return build(ev, true) }
+
+func build(ev *model.Event, lean bool) (*Model, error) {
 	if ev == nil {
 		return nil, errors.New("mip: no event")
 	}
 	ne := ev.Normalized()
-	m := &Model{ev: ne, byCol: map[string]int{}}
+	m := &Model{ev: ne, byCol: map[string]int{}, lean: lean}
 	w := ne.Weights
 	q := strconv.Quote
+	if lean {
+		q = func(string) string { return "" }
+	}
 
 	roundIdx := map[string]int{}
 	for i, r := range ne.Rounds {
@@ -236,8 +259,8 @@ func Build(ev *model.Event) (*Model, error) {
 					if slices.Contains(h.Organisations, o.ID) {
 						gain = int64(w.Affinity)
 					}
-					c := m.addVar(fmt.Sprintf("d_%d_%d_%d", oi, r, hi), binary, gain,
-						fmt.Sprintf("room of organisation %s in round %s with host %s", q(o.ID), q(ne.Rounds[r].ID), q(h.ID)))
+					c := m.addVar(m.name("d_%d_%d_%d", oi, r, hi), binary, gain,
+						m.name("room of organisation %s in round %s with host %s", q(o.ID), q(ne.Rounds[r].ID), q(h.ID)))
 					m.ds = append(m.ds, dvar{o: oi, r: r, h: hi, col: c})
 					dvars[[2]int{oi, r}] = append(dvars[[2]int{oi, r}], c)
 					hostRound[[2]int{hi, r}] = append(hostRound[[2]int{hi, r}], c)
@@ -247,12 +270,12 @@ func Build(ev *model.Event) (*Model, error) {
 			if len(all) == 0 {
 				return nil, fmt.Errorf("%w: no host can run the delegation room of %q", ErrUnsatisfiable, o.ID)
 			}
-			m.addRow(fmt.Sprintf("dl_%d", oi), ones(all), "=", 1)
+			m.addRow(m.name("dl_%d", oi), ones(all), "=", 1)
 		}
 		for hi := range ne.Hosts {
 			for _, r := range drs {
 				if cs := hostRound[[2]int{hi, r}]; len(cs) >= 2 {
-					m.addRow(fmt.Sprintf("hr_%d_%d", hi, r), ones(cs), "<=", 1)
+					m.addRow(m.name("hr_%d_%d", hi, r), ones(cs), "<=", 1)
 				}
 			}
 		}
@@ -293,8 +316,8 @@ func Build(ev *model.Event) (*Model, error) {
 					if t, ok := themeIdx[s.Theme]; ok && intersects(p.Competences, ne.Themes[t].Competences) {
 						gain += int64(w.Competence)
 					}
-					c := m.addVar(fmt.Sprintf("x_%d_%d", pi, si), binary, gain,
-						fmt.Sprintf("participant %s in session %s", q(p.ID), q(s.ID)))
+					c := m.addVar(m.name("x_%d_%d", pi, si), binary, gain,
+						m.name("participant %s in session %s", q(p.ID), q(s.ID)))
 					m.xs = append(m.xs, xvar{p: pi, s: si, col: c})
 					xcol[pi][si] = c
 					members[si] = append(members[si], c)
@@ -318,12 +341,12 @@ func Build(ev *model.Event) (*Model, error) {
 				}
 			}
 			if len(cols) >= 2 || len(cols) >= 1 && nd >= 1 {
-				m.addRow(fmt.Sprintf("pr_%d_%d", pi, r), t, "<=", 1)
+				m.addRow(m.name("pr_%d_%d", pi, r), t, "<=", 1)
 			}
 		}
 		for ti, th := range themes {
 			if cs := byTheme[th]; len(cs) >= 2 {
-				m.addRow(fmt.Sprintf("pt_%d_%d", pi, ti), ones(cs), "<=", 1)
+				m.addRow(m.name("pt_%d_%d", pi, ti), ones(cs), "<=", 1)
 			}
 		}
 		if limit >= 0 && limit < roundsUsed {
@@ -335,7 +358,7 @@ func Build(ev *model.Event) (*Model, error) {
 					}
 				}
 			}
-			m.addRow(fmt.Sprintf("pn_%d", pi), ones(all), "<=", int64(limit))
+			m.addRow(m.name("pn_%d", pi), ones(all), "<=", int64(limit))
 		}
 		// Pins, in the order of the rounds.
 		pinRounds := make([]string, 0, len(p.Pinned))
@@ -350,7 +373,7 @@ func Build(ev *model.Event) (*Model, error) {
 			if si < 0 || !ok || ne.Sessions[si].Round != rid {
 				return nil, fmt.Errorf("%w: %q is pinned to %q in round %q, which they may not take", ErrUnsatisfiable, p.ID, sid, rid)
 			}
-			m.addRow(fmt.Sprintf("pin_%d_%d", pi, roundIdx[rid]), []term{{c, 1}}, "=", 1)
+			m.addRow(m.name("pin_%d_%d", pi, roundIdx[rid]), []term{{c, 1}}, "=", 1)
 		}
 		// Unplaced: -unplaced*wanted(p); the +unplaced per assignment is
 		// on the x columns above.
@@ -389,11 +412,11 @@ func Build(ev *model.Event) (*Model, error) {
 		}
 		capacity, lo := s.Cap(ne.Defaults.Capacity), s.MinSize(ne.Defaults.Min)
 		if lo >= 2 {
-			y := m.addVar(fmt.Sprintf("y_%d", si), binary, 0, fmt.Sprintf("session %s is open", q(s.ID)))
-			m.addRow(fmt.Sprintf("mn_%d", si), append(ones(cs), term{y, -int64(lo)}), ">=", 0)
-			m.addRow(fmt.Sprintf("cp_%d", si), append(ones(cs), term{y, -int64(capacity)}), "<=", 0)
+			y := m.addVar(m.name("y_%d", si), binary, 0, m.name("session %s is open", q(s.ID)))
+			m.addRow(m.name("mn_%d", si), append(ones(cs), term{y, -int64(lo)}), ">=", 0)
+			m.addRow(m.name("cp_%d", si), append(ones(cs), term{y, -int64(capacity)}), "<=", 0)
 		} else if capacity < len(cs) {
-			m.addRow(fmt.Sprintf("cp_%d", si), ones(cs), "<=", int64(capacity))
+			m.addRow(m.name("cp_%d", si), ones(cs), "<=", int64(capacity))
 		}
 		// Group the possible members by organisation, in participant order.
 		var orgs []string
@@ -409,7 +432,7 @@ func Build(ev *model.Event) (*Model, error) {
 		for g, o := range orgs {
 			gc := group[o]
 			if maxOrg > 0 && len(gc) > maxOrg {
-				m.addRow(fmt.Sprintf("mo_%d_%d", si, g), ones(gc), "<=", int64(maxOrg))
+				m.addRow(m.name("mo_%d_%d", si, g), ones(gc), "<=", int64(maxOrg))
 			}
 			if w.SamePair == 0 {
 				continue
@@ -422,16 +445,16 @@ func Build(ev *model.Event) (*Model, error) {
 			if n < 2 {
 				continue
 			}
-			qc := m.addVar(fmt.Sprintf("q_%d_%d", si, g), continuous, -int64(w.SamePair),
-				fmt.Sprintf("pairs of organisation %s in session %s", q(o), q(s.ID)))
+			qc := m.addVar(m.name("q_%d_%d", si, g), continuous, -int64(w.SamePair),
+				m.name("pairs of organisation %s in session %s", q(o), q(s.ID)))
 			m.upper[qc] = int64(n * (n - 1) / 2) // f(n) at the largest n
 			m.pairs = append(m.pairs, pairGroup{q: qc, members: gc, n: n, row: len(m.rows)})
-			for j := 1; j <= n-1; j++ {
+			for j := 1; j <= n-1 && !m.lean; j++ {
 				t := []term{{qc, 1}}
 				for _, c := range gc {
 					t = append(t, term{c, -int64(j)})
 				}
-				m.addRow(fmt.Sprintf("sp_%d_%d_%d", si, g, j), t, ">=", -int64(j*(j+1)/2))
+				m.addRow(m.name("sp_%d_%d_%d", si, g, j), t, ">=", -int64(j*(j+1)/2))
 			}
 		}
 	}
@@ -461,18 +484,18 @@ func Build(ev *model.Event) (*Model, error) {
 					continue
 				}
 				pa, pb := ne.Participants[a].ID, ne.Participants[b].ID
-				rp := m.addVar(fmt.Sprintf("rp_%d_%d", a, b), continuous, -int64(w.RepeatPair),
-					fmt.Sprintf("repeated meetings of %s and %s", q(pa), q(pb)))
+				rp := m.addVar(m.name("rp_%d_%d", a, b), continuous, -int64(w.RepeatPair),
+					m.name("repeated meetings of %s and %s", q(pa), q(pb)))
 				m.upper[rp] = int64(max(len(common)-1, 0))
 				rt := []term{{rp, 1}}
 				for _, si := range common {
-					u := m.addVar(fmt.Sprintf("u_%d_%d_%d", a, b, si), continuous, 0,
-						fmt.Sprintf("%s and %s both in session %s", q(pa), q(pb), q(ne.Sessions[si].ID)))
-					m.addRow(fmt.Sprintf("ru_%d_%d_%d", a, b, si),
+					u := m.addVar(m.name("u_%d_%d_%d", a, b, si), continuous, 0,
+						m.name("%s and %s both in session %s", q(pa), q(pb), q(ne.Sessions[si].ID)))
+					m.addRow(m.name("ru_%d_%d_%d", a, b, si),
 						[]term{{u, 1}, {xcol[a][si], -1}, {xcol[b][si], -1}}, ">=", -1)
 					rt = append(rt, term{u, -1})
 				}
-				m.addRow(fmt.Sprintf("rr_%d_%d", a, b), rt, ">=", -1)
+				m.addRow(m.name("rr_%d_%d", a, b), rt, ">=", -1)
 			}
 		}
 	}

@@ -34,7 +34,9 @@ func (m *Model) Relaxation() *solver.LP {
 	for _, g := range m.pairs {
 		lp.SetBounds(g.q, 0, 0)
 		for j := range g.n - 1 {
-			skip[g.row+j] = true
+			if !m.lean { // a lean model has no sp rows
+				skip[g.row+j] = true
+			}
 		}
 		var zs []int
 		for k := 2; k <= g.n; k++ {
