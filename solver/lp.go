@@ -22,6 +22,7 @@ type LP struct {
 	rowVal   []float64
 	colRows  [][]int
 	colVals  [][]float64
+	err      error // the first misuse of AddRow or SetBounds
 }
 
 // AddCol adds a column with objective coefficient c and bounds [lo, hi]
@@ -36,7 +37,20 @@ func (lp *LP) AddCol(c, lo, hi float64) int {
 }
 
 // SetBounds changes column j's bounds.
-func (lp *LP) SetBounds(j int, lo, hi float64) { lp.lo[j], lp.hi[j] = lo, hi }
+func (lp *LP) SetBounds(j int, lo, hi float64) {
+	if j < 0 || j >= len(lp.obj) {
+		lp.setErr(fmt.Errorf("%w: SetBounds of column %d; there are %d", ErrLPInvalid, j, len(lp.obj)))
+		return
+	}
+	lp.lo[j], lp.hi[j] = lo, hi
+}
+
+// setErr keeps the first error in building the programme, for SolveLP.
+func (lp *LP) setErr(err error) {
+	if lp.err == nil {
+		lp.err = err
+	}
+}
 
 // AddRow adds the row lo ≤ Σ val[k]·x[cols[k]] ≤ hi and returns its index.
 // A column may appear once per row.
@@ -45,6 +59,17 @@ func (lp *LP) AddRow(lo, hi float64, cols []int, val []float64) int {
 		lp.rowStart = append(lp.rowStart, 0)
 	}
 	i := len(lp.rowLo)
+	if len(cols) != len(val) {
+		lp.setErr(fmt.Errorf("%w: row %d: %d columns but %d values", ErrLPInvalid, i, len(cols), len(val)))
+		cols = nil // SolveLP refuses the programme anyway
+	}
+	for _, j := range cols {
+		if j < 0 || j >= len(lp.obj) {
+			lp.setErr(fmt.Errorf("%w: row %d names column %d; there are %d", ErrLPInvalid, i, j, len(lp.obj)))
+			cols = nil
+			break
+		}
+	}
 	lp.rowLo = append(lp.rowLo, lo)
 	lp.rowHi = append(lp.rowHi, hi)
 	for k, j := range cols {
@@ -113,6 +138,9 @@ type LPSolution struct {
 // the bound not exact, and a programme whose columns are all boxed never
 // has that case.
 func (lp *LP) DualBound(y []float64) float64 {
+	if len(y) != len(lp.rowLo) {
+		return math.Inf(1) // no price for some row: no bound
+	}
 	yy := make([]float64, len(lp.rowLo))
 	sum, mag := 0.0, 0.0
 	for i := range yy {
@@ -214,6 +242,9 @@ func SolveLP(ctx context.Context, lp *LP, opts LPOptions) (*LPSolution, error) {
 }
 
 func (lp *LP) check() error {
+	if lp.err != nil {
+		return lp.err
+	}
 	for j := range lp.obj {
 		if math.IsNaN(lp.obj[j]) || math.IsInf(lp.obj[j], 0) || math.IsNaN(lp.lo[j]) || math.IsNaN(lp.hi[j]) || lp.lo[j] > lp.hi[j] || math.IsInf(lp.lo[j], 1) || math.IsInf(lp.hi[j], -1) {
 			return fmt.Errorf("%w: column %d: objective %g, bounds [%g, %g]", ErrLPInvalid, j, lp.obj[j], lp.lo[j], lp.hi[j])

@@ -248,7 +248,9 @@ func gonumLP(p *LP) (opt float64, ok, known bool) {
 
 // TestSolveLPMatchesGonum compares SolveLP with gonum's simplex on random
 // programmes: the same optimum, a feasible X worth it, and a bound equal
-// to it; infeasible ones reported so by both.
+// to it; infeasible ones reported so by both (or gonum shown wrong by a
+// feasible X). DualBound at random prices must never be below the
+// optimum.
 func TestSolveLPMatchesGonum(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	solved, infeasible, unknown := 0, 0, 0
@@ -284,6 +286,14 @@ func TestSolveLPMatchesGonum(t *testing.T) {
 		if sol.Bound < want-1e-9 || sol.Bound > want+1e-4*(1+math.Abs(want)) {
 			t.Fatalf("trial %d: bound %g, optimum %g", trial, sol.Bound, want)
 		}
+		// Any prices give a bound: random ones too.
+		y := make([]float64, p.NumRows())
+		for i := range y {
+			y[i] = float64(rng.IntN(21)-10) / 4
+		}
+		if b := p.DualBound(y); b < want-1e-9 {
+			t.Fatalf("trial %d: DualBound at random prices %g is below the optimum %g", trial, b, want)
+		}
 		solved++
 	}
 	t.Logf("%d solved, %d infeasible, %d that gonum could not tell", solved, infeasible, unknown)
@@ -314,6 +324,53 @@ func checkFeasible(t *testing.T, trial int, p *LP, x []float64) {
 		}
 		if a < p.rowLo[i]-1e-6 || a > p.rowHi[i]+1e-6 {
 			t.Fatalf("trial %d: row %d = %g outside [%g, %g]", trial, i, a, p.rowLo[i], p.rowHi[i])
+		}
+	}
+}
+
+// TestSolveLPStoppedAndInvalid: a solve stopped at once still returns a
+// bound that holds, and malformed programmes are refused by name.
+func TestSolveLPStoppedAndInvalid(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	stopped := 0
+	for stopped < 20 {
+		p, _ := randomLP(rng)
+		want, ok, known := gonumLP(p)
+		if !ok || !known {
+			continue
+		}
+		sol, err := SolveLP(context.Background(), p, LPOptions{MaxIterations: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sol.Status != LPStopped {
+			continue // solved in one pivot
+		}
+		stopped++
+		if sol.Bound < want-1e-9 {
+			t.Fatalf("stopped after one pivot: bound %g below the optimum %g", sol.Bound, want)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	p, _ := randomLP(rng)
+	if sol, err := SolveLP(ctx, p, LPOptions{}); err != nil || sol.Status != LPStopped {
+		t.Errorf("cancelled context: %v, %v", sol, err)
+	}
+	for _, bad := range []func(*LP){
+		func(p *LP) { p.AddCol(math.NaN(), 0, 1) },
+		func(p *LP) { p.AddCol(1, 2, 1) },
+		func(p *LP) { p.AddRow(3, 1, []int{0}, []float64{1}) },
+		func(p *LP) { p.AddRow(0, 1, []int{0}, []float64{math.Inf(1)}) },
+		func(p *LP) { p.AddRow(0, 1, []int{3}, []float64{1}) },
+		func(p *LP) { p.AddRow(0, 1, []int{0}, nil) },
+		func(p *LP) { p.SetBounds(-1, 0, 1) },
+	} {
+		p := &LP{}
+		p.AddCol(1, 0, 1)
+		bad(p)
+		if _, err := SolveLP(context.Background(), p, LPOptions{}); !errors.Is(err, ErrLPInvalid) {
+			t.Errorf("malformed programme: error %v, want ErrLPInvalid", err)
 		}
 	}
 }
