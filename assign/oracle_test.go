@@ -664,7 +664,7 @@ func bench200(b *testing.B, config func(int) randevent.Config) {
 		evs = append(evs, randevent.New(uint64(i+1), config(i)))
 	}
 	b.ReportAllocs()
-	var gap, opt, ms float64
+	var gap, opt, ms, maxMS, fast float64
 	runs := 0
 	for b.Loop() {
 		for _, ev := range evs {
@@ -673,7 +673,12 @@ func bench200(b *testing.B, config func(int) randevent.Config) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ms += float64(time.Since(start)) / float64(time.Millisecond)
+			t := float64(time.Since(start)) / float64(time.Millisecond)
+			ms += t
+			maxMS = max(maxMS, t)
+			if t < 100 {
+				fast++
+			}
 			gap += 100 * Gap(plan.Objective, plan.Bound)
 			if plan.Status == model.StatusOptimal {
 				opt++
@@ -682,6 +687,8 @@ func bench200(b *testing.B, config func(int) randevent.Config) {
 		}
 	}
 	b.ReportMetric(ms/float64(runs), "ms/event")
+	b.ReportMetric(maxMS, "max-ms/event")
+	b.ReportMetric(fast/float64(runs), "under-100ms")
 	b.ReportMetric(gap/float64(runs), "gap%")
 	b.ReportMetric(opt/float64(runs), "proven")
 }
