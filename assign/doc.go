@@ -84,6 +84,36 @@
 // (which there equals the LP relaxation) on 5 of them at 1 s; polished,
 // it reaches it on all 16.
 //
+// # The LP bound, on events of up to a thousand people
+//
+// On such events without a repeatPair weight, whose delegation rooms (if
+// any) each have only one round to meet in, the linear relaxation of the
+// exact MIP (the programme WriteLP writes) is solved first, right after
+// the first pass of round flows, by the dual simplex method of package
+// solver. Its optimum is a bound (any prices it reaches are: a solve
+// stopped by the time limit still gains); on the 16 events of
+// BenchmarkSolveMixed200 and the first 10 of BenchmarkSolvePlain200
+// (random, 200 people) it equals the integer optimum, which the
+// Lagrangian steps took 0.1-0.5 s to reach. The samePair term enters it
+// as increments: one row per organisation and session, sum of its
+// members' x minus z_2 .. z_n at most 1, with z_k in [0, 1] costing the
+// k-th colleague's k-1 new pairs, rather than a row per colleague count;
+// that halved the rows. The LP's solution then starts a plan: the rooms
+// where it puts them, everyone in the sessions it gives them more than
+// half of, repaired and descended from; and every descent stops once the
+// best plan reaches the bound. On the 16 events of BenchmarkSolveMixed200
+// the LP takes 7-65 ms and the solve 23-148 ms (mean 63 ms; 0.37-0.39 s
+// before).
+//
+// Where a room may meet in one of several rounds the LP is skipped: it
+// may put half a room in each round, and the Lagrangian bound, which
+// prices colleagues by the room's round, is stronger (on the knowledge
+// day's event the LP stayed 0.8 % above the optimum, which the
+// Lagrangian bound proves in 0.05 s). The LP takes a third of the time
+// left at most; its pivots cost time that grows with rows times columns,
+// and on regional's shape at 200 people (2,660 rows, 11,461 columns,
+// 8,000 pivots) it needs 2 s, so within a 1 s limit that third is lost.
+//
 // When a gap remains and rooms are to be chosen, a depth-first branch and
 // bound over the rooms' rounds closes it: at each node the prices are
 // optimised again, every round whose value in the relaxation shows it

@@ -14,6 +14,13 @@ import (
 // at 200 people 1,000-2,300 rows, solved in 8-100 ms.
 const lpMaxPeople = 1000
 
+// lpMaxSize bounds rows times columns of the LP solved: a pivot costs
+// time that grows with both, and pivots grow with the rows. At 30 to 50
+// million (regional's shape at 200 people; a mixed event of 800) the LP
+// took about 2 s here, at 8 million 30-60 ms; national's shape at 1,000
+// people (40 themes) would have 7 billion.
+const lpMaxSize = 2e8
+
 // lpBound solves the LP relaxation of the event's exact MIP (package mip,
 // the programme WriteLP writes) by the dual simplex method of package
 // solver, and lowers the bound to its value: any prices the method
@@ -42,6 +49,9 @@ func (s *search) lpBound(ctx context.Context) {
 		return // the search finds the reason itself
 	}
 	lp := m.Relaxation()
+	if float64(lp.NumRows())*float64(lp.NumCols()) > lpMaxSize {
+		return
+	}
 	ctx, cancel := shareOfTimeLeft(ctx, 3)
 	defer cancel()
 	sol, err := solver.SolveLP(ctx, lp, solver.LPOptions{})

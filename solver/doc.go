@@ -1,7 +1,8 @@
 // Package solver computes exact minimum-cost flows with integer data, convex
 // piecewise-linear arc costs, node potentials that prove optimality, and cut
-// certificates that prove infeasibility. It imports no other package of
-// roundtable.
+// certificates that prove infeasibility; it also solves linear programmes
+// (SolveLP) and minimises convex nonsmooth functions (Bundle). It imports
+// no other package of roundtable.
 //
 //	g := solver.NewGraph(3)
 //	g.SetSupply(0, 2)
@@ -13,6 +14,24 @@
 //	if errors.As(err, &cut) { ... }                // cut.Cut cannot ship its supply
 //	g.SetCost(0, -7)
 //	sol, err = g.Solve(ctx)                        // warm start
+//
+// SolveLP solves a linear programme (LP: rows and columns with ranges,
+// sparse coefficients) by the bounded dual simplex method: a left-looking
+// sparse LU of the basis (Gilbert and Peierls) updated by eta columns and
+// refactorised every 100 pivots, dual steepest-edge pricing, a
+// bound-flipping ratio test over a heap of breakpoints, and a small cost
+// perturbation against dual degeneracy (without it, one 200-person
+// event's relaxation took 564,000 pivots instead of 8,000). Every basis
+// it visits is dual feasible, and LP.DualBound turns any row prices into
+// an upper bound that also holds in exact arithmetic, so a stopped solve
+// still proves something. It is checked against gonum's simplex on random
+// programmes and, in package assign, against CBC on event relaxations.
+//
+//	lp := &solver.LP{}
+//	x := lp.AddCol(3, 0, 1)                          // maximise 3x + 2y, x, y in [0, 1]
+//	y := lp.AddCol(2, 0, 1)
+//	lp.AddRow(math.Inf(-1), 1, []int{x, y}, []float64{1, 1}) // x + y <= 1
+//	sol, err := solver.SolveLP(ctx, lp, solver.LPOptions{}) // sol.Bound == 3
 //
 // Bundle minimises a convex nonsmooth function known only through values
 // and subgradients (a Lagrangian dual, say) by a proximal bundle method;
