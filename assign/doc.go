@@ -108,11 +108,12 @@
 // Where a room may meet in one of several rounds the LP is skipped: it
 // may put half a room in each round, and the Lagrangian bound, which
 // prices colleagues by the room's round, is stronger (on the knowledge
-// day's event the LP stayed 0.8 % above the optimum, which the
-// Lagrangian bound proves in 0.05 s). The LP takes a third of the time
+// day's family at 200 people the LP stayed 0.8 % above the optimum,
+// which the Lagrangian bound proves in 0.14 s). The LP takes a third of the time
 // left at most; its pivots cost time that grows with rows times columns,
 // and on regional's shape at 200 people (2,660 rows, 11,461 columns,
 // 8,000 pivots) it needs 2 s, so within a 1 s limit that third is lost.
+// Programmes of more than 2e8 rows times columns are not tried.
 //
 // When a gap remains and rooms are to be chosen, a depth-first branch and
 // bound over the rooms' rounds closes it: at each node the prices are

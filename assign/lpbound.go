@@ -11,7 +11,7 @@ import (
 // lpMaxPeople is the largest event whose LP relaxation Solve solves by
 // the simplex method. The programme has a column per (participant,
 // session) a participant may take and a row per participant and round:
-// at 200 people 1,000-2,300 rows, solved in 8-100 ms.
+// at 200 people 900-2,300 rows, solved in 7-65 ms (BenchmarkSolveMixed200).
 const lpMaxPeople = 1000
 
 // lpMaxSize bounds rows times columns of the LP solved: a pivot costs
@@ -25,9 +25,9 @@ const lpMaxSize = 2e8
 // the programme WriteLP writes) by the dual simplex method of package
 // solver, and lowers the bound to its value: any prices the method
 // reaches give a bound (solver.LP.DualBound), so a solve stopped by ctx
-// still gains what it got. On 16 random events of 200 people the LP's
-// optimum was the event's optimum on all 16 (CBC's too), where the
-// Lagrangian bound took 0.1-0.5 s to get there.
+// still gains what it got. On the 16 random events of 200 people of
+// BenchmarkSolveMixed200 the LP's optimum is the event's optimum (CBC's),
+// which the Lagrangian bound took 0.1-0.5 s to reach.
 //
 // It takes at most a third of the time left and is skipped where the MIP is
 // not the search's problem (fair mode, repairs: lpEvent is nil), where
@@ -35,9 +35,9 @@ const lpMaxSize = 2e8
 // variable per pair of participants), and where some delegation room
 // may meet in one of several rounds: there the Lagrangian bound prices
 // colleagues by the room's round and is stronger than the LP, which
-// may put half a room in each round (on the knowledge day's event the
-// LP took 0.13 s and stayed 0.8 % above the optimum, which the
-// Lagrangian bound proves in 0.05 s).
+// may put half a room in each round (on the knowledge day's family at
+// 200 people the LP took 0.15-0.2 s and stayed 0.8 % above the optimum,
+// which the Lagrangian bound proves in 0.14 s).
 func (s *search) lpBound(ctx context.Context) {
 	ev := s.lpEvent
 	if ev == nil || s.lpDone || s.pr.nP > lpMaxPeople || ev.Weights.RepeatPair != 0 || s.pr.roomRoundsToChoose() {

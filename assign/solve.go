@@ -461,12 +461,12 @@ func ctxErr(ctx context.Context, err error) error {
 	return err
 }
 
-// improve proves the bound: subgradient steps on the prices at the root,
-// then, while a gap remains, a branch and bound (see prove).
 // proven reports whether a plan worth obj, or the best plan, reaches the
 // bound: nothing is left to find.
 func (s *search) proven(obj int64) bool { return max(obj, s.bestObj) >= s.bound }
 
+// improve proves the bound: subgradient steps on the prices at the root,
+// then, while a gap remains, a branch and bound (see prove).
 func (s *search) improve(ctx context.Context) error {
 	if s.proven(s.bestObj) {
 		return nil // proven optimal already (by the LP bound)

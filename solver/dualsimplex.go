@@ -374,9 +374,6 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 		d.cands = append(d.cands, cand{j, ratio, a})
 	}
 	if len(d.cands) == 0 {
-		if zzDebug {
-			println("no cands: row pos", r, "var", leave, "xb", d.xb[r], "lo", d.lo[leave], "hi", d.hi[leave], "touched", len(d.touched), "iters", d.iters)
-		}
 		return LPInfeasible, true, nil
 	}
 	// Walk the breakpoints in order of ratio (a heap: usually only the
@@ -547,8 +544,6 @@ func (d *dualSimplex) pivotRow(rho []float64) {
 		d.alpha[j] -= v
 	}
 }
-
-var zzDebug = false
 
 // candHeap is a binary min-heap of ratio-test candidates by ratio (then
 // column, for determinism).

@@ -102,8 +102,8 @@ type dvar struct{ o, r, h, col int }
 
 // pairGroup is the samePair term of one organisation in one session: the
 // column q, the possible members' x columns, the largest number n of them
-// that can sit there together, and the rows sp_j (rows[0] up to n-1 of
-// them in order).
+// that can sit there together, and where its n-1 rows sp_j start (a lean
+// model has none).
 type pairGroup struct {
 	q       int
 	members []int
