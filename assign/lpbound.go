@@ -38,45 +38,47 @@ const lpMaxSize = 2e8
 // may put half a room in each round (on the knowledge day's family at
 // 200 people the LP took 0.15-0.2 s and stayed 0.8 % above the optimum,
 // which the Lagrangian bound proves in 0.14 s).
-func (s *search) lpBound(ctx context.Context) {
+func (s *search) lpBound(ctx context.Context) *state {
 	ev := s.lpEvent
 	if ev == nil || s.lpDone || s.pr.nP > lpMaxPeople || ev.Weights.RepeatPair != 0 || s.pr.roomRoundsToChoose() {
-		return
+		return nil
 	}
 	s.lpDone = true
 	m, err := mip.BuildLean(ev)
 	if err != nil {
-		return // the search finds the reason itself
+		return nil // the search finds the reason itself
 	}
 	lp := m.Relaxation()
 	if float64(lp.NumRows())*float64(lp.NumCols()) > lpMaxSize {
-		return
+		return nil
 	}
 	ctx, cancel := shareOfTimeLeft(ctx, 3)
 	defer cancel()
 	sol, err := solver.SolveLP(ctx, lp, solver.LPOptions{})
 	if err != nil {
-		return
+		return nil
 	}
 	// A pivot costs a few passes over the rows.
 	s.pr.work += int64(sol.Iterations) * int64(lp.NumRows()) / 4
 	if sol.Status == solver.LPInfeasible {
-		return // the search reports it in its own words
+		return nil // the search reports it in its own words
 	}
 	if !math.IsInf(sol.Bound, 1) {
 		s.setBound(s.pr.floorBound(sol.Bound))
 	}
 	if sol.Status == solver.LPOptimal && s.bestObj < s.bound {
-		s.lpPlan(ctx, m, sol.X)
+		return s.lpPlan(ctx, m, sol.X)
 	}
+	return nil
 }
 
 // lpPlan builds a plan from the LP's solution x: the rooms it prefers,
 // and each participant in the sessions it gives them more than half of;
-// repair (below) then makes that a valid plan and a descent improves it.
+// repair makes that a valid plan, offered and returned: the first
+// descent goes on from it when it is better than its own.
 // The LP's optimum is often all but integral, so the plan is near the
 // bound from the start.
-func (s *search) lpPlan(ctx context.Context, m *mip.Model, x []float64) {
+func (s *search) lpPlan(ctx context.Context, m *mip.Model, x []float64) *state {
 	pr := s.pr
 	st := pr.newState()
 	rooms := map[[2]int]float64{} // (organisation, round) -> share of the room there
@@ -85,7 +87,7 @@ func (s *search) lpPlan(ctx context.Context, m *mip.Model, x []float64) {
 	}
 	worth := func(o, k int) int64 { return int64(math.Round(1e6 * rooms[[2]int{o, pr.delegRounds[k]}])) }
 	if err := pr.chooseDelegations(ctx, st, worth); err != nil {
-		return
+		return nil
 	}
 	for _, a := range m.Seats() {
 		if x[a.Col] <= 0.5 {
@@ -97,13 +99,10 @@ func (s *search) lpPlan(ctx context.Context, m *mip.Model, x []float64) {
 		}
 	}
 	if ok, err := pr.repair(ctx, st); err != nil || !ok {
-		return
+		return nil
 	}
 	s.offer(st)
-	if s.bestObj >= s.bound {
-		return
-	}
-	_ = s.descend(ctx, st)
+	return st
 }
 
 // roomRoundsToChoose reports whether some organisation's delegation room

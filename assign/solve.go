@@ -262,7 +262,13 @@ func (s *search) descend(ctx context.Context, st *state) error {
 	// these passes cost.
 	s.offerScored(cur, obj)
 	s.startBound()
-	s.lpBound(ctx)
+	// The LP's own plan, when it is better, is what the descent goes on
+	// from.
+	if st := s.lpBound(ctx); st != nil {
+		if v := pr.evaluate(st); v > obj {
+			cur, obj = st, v
+		}
+	}
 	// Reseating takes a third of the time left at most, over the whole
 	// descent: on regional's shape at 200 people (12 themes, 3 rounds)
 	// it took all of a 1 s solve, and the bound, which starts after the

@@ -445,9 +445,17 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 	}
 	d.ftran(col)
 	if math.Abs(col[r]-d.alpha[q]) > 1e-7*(1+math.Abs(d.alpha[q])) || math.Abs(col[r]) < lpTolPivot {
-		// The updates have drifted from the basis: start afresh.
 		d.iters++
-		return 0, false, d.refactor()
+		if len(d.etas) > 0 {
+			// The updates have drifted from the basis: start afresh.
+			return 0, false, d.refactor()
+		}
+		if math.Abs(col[r]) < lpTolPivot {
+			// Even a fresh factorisation gives no usable pivot: stop
+			// (the prices still give a valid bound) rather than loop.
+			return LPStopped, true, nil
+		}
+		// A fresh factorisation: its column is the one to trust.
 	}
 
 	// Dual step.

@@ -96,8 +96,9 @@ const (
 	LPOptimal LPStatus = iota
 	// LPInfeasible: no x meets the rows and bounds.
 	LPInfeasible
-	// LPStopped: the context ended or the iteration limit was reached;
-	// Y still gives a valid Bound.
+	// LPStopped: the context ended, the iteration limit was reached, or
+	// the basis grew too ill-conditioned to pivot on; Y still gives a
+	// valid Bound.
 	LPStopped
 )
 

@@ -55,35 +55,31 @@ func TestLUSolves(t *testing.T) {
 			}
 			continue
 		}
-		b := make([]float64, m)
-		want := make([]float64, m)
-		for i := range b {
-			b[i] = rng.NormFloat64()
-			want[i] = b[i]
-		}
-		f.solve(b) // b is now x by column
-		for i := range m {
-			s := 0.0
-			for k := range m {
-				s += dense[k][i] * b[k]
+		// B x = b, then Bᵀ y = c: both checked against the dense matrix.
+		for _, transposed := range []bool{false, true} {
+			v := make([]float64, m)
+			want := make([]float64, m)
+			for i := range v {
+				v[i] = rng.NormFloat64()
+				want[i] = v[i]
 			}
-			if math.Abs(s-want[i]) > 1e-8*(1+math.Abs(want[i])) {
-				t.Fatalf("trial %d: (Bx)[%d] = %g, want %g", trial, i, s, want[i])
+			if transposed {
+				f.solveT(v) // by basis column in, by row out
+			} else {
+				f.solve(v) // by row in, by basis column out
 			}
-		}
-		c := make([]float64, m)
-		for k := range c {
-			c[k] = rng.NormFloat64()
-			want[k] = c[k]
-		}
-		f.solveT(c) // c is now y by row
-		for k := range m {
-			s := 0.0
 			for i := range m {
-				s += dense[k][i] * c[i]
-			}
-			if math.Abs(s-want[k]) > 1e-8*(1+math.Abs(want[k])) {
-				t.Fatalf("trial %d: (Bᵀy)[%d] = %g, want %g", trial, k, s, want[k])
+				s := 0.0
+				for k := range m {
+					if transposed {
+						s += dense[i][k] * v[k]
+					} else {
+						s += dense[k][i] * v[k]
+					}
+				}
+				if math.Abs(s-want[i]) > 1e-8*(1+math.Abs(want[i])) {
+					t.Fatalf("trial %d (transposed %v): residual at %d: %g, want %g", trial, transposed, i, s, want[i])
+				}
 			}
 		}
 	}
