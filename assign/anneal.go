@@ -385,6 +385,9 @@ func (s *search) walk(ctx context.Context, a *annealer, moves int, t0, t1 float6
 				}
 			}
 			a.touched, a.overflow = a.touched[:0], false
+			if s.proven(bestObj) {
+				break // at the bound: nothing better exists
+			}
 		}
 	}
 	return best

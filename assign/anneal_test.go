@@ -2,6 +2,7 @@ package assign
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -20,7 +21,7 @@ func TestAnnealKeepsRules(t *testing.T) {
 		if pr == nil {
 			continue // no rooms or no first plan possible: tested elsewhere
 		}
-		s := &search{pr: pr, rng: rand.New(rand.NewPCG(uint64(i), 1))}
+		s := &search{pr: pr, bound: math.MaxInt64, rng: rand.New(rand.NewPCG(uint64(i), 1))} // no bound yet
 		start := pr.evaluate(st)
 		a := pr.newAnnealer(st)
 		for step := range 20 {
@@ -55,7 +56,7 @@ func TestAnnealObjective(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := &search{pr: pr, rng: rand.New(rand.NewPCG(uint64(i), 2))}
+		s := &search{pr: pr, bound: math.MaxInt64, rng: rand.New(rand.NewPCG(uint64(i), 2))} // no bound yet
 		st := pr.newState()
 		if pr.chooseDelegations(context.Background(), st, nil) != nil {
 			continue

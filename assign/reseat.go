@@ -489,7 +489,7 @@ func (s *search) reseatAll(ctx context.Context, st *state) *state {
 	pr := s.pr
 	a := pr.newAnnealer(st)
 	for _, o := range s.rng.Perm(pr.nO) {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || s.proven(a.obj) {
 			break
 		}
 		members := pr.oMembers[o]
@@ -523,7 +523,7 @@ func (s *search) reseatPairs(ctx context.Context, st *state) *state {
 		ss := pr.roundSess[r]
 		for _, i := range s.rng.Perm(len(ss)) {
 			for _, j := range s.rng.Perm(len(ss)) {
-				if j <= i || ctx.Err() != nil {
+				if j <= i || ctx.Err() != nil || s.proven(a.obj) {
 					continue
 				}
 				var block []int

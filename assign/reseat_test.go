@@ -2,6 +2,7 @@ package assign
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -154,7 +155,7 @@ func TestReseatPassesKeepRules(t *testing.T) {
 		if pr == nil {
 			continue
 		}
-		s := &search{pr: pr, rng: rand.New(rand.NewPCG(uint64(i), 8))}
+		s := &search{pr: pr, bound: math.MaxInt64, rng: rand.New(rand.NewPCG(uint64(i), 8))} // no bound yet
 		start := pr.evaluate(st)
 		for _, pass := range []func(context.Context, *state) *state{s.reseatAll, s.reseatPairs} {
 			next := pass(context.Background(), st)

@@ -123,7 +123,8 @@ func Solve(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, err
 
 // newSearch starts a search of pr; stop ends it early (WorkLimit).
 func newSearch(pr *problem, opts Options, start time.Time, stop context.CancelFunc) *search {
-	return &search{pr: pr, opts: opts, start: start, rng: rand.New(rand.NewPCG(opts.Seed, 0x726f756e64)), stop: stop}
+	return &search{pr: pr, opts: opts, start: start, rng: rand.New(rand.NewPCG(opts.Seed, 0x726f756e64)), stop: stop,
+		bound: math.MaxInt64} // no bound yet
 }
 
 // search is one solve in progress.
@@ -179,7 +180,6 @@ func (s *search) run(ctx context.Context) error {
 	if err := pr.balanceDelegations(ctx, st); err != nil {
 		return err
 	}
-	s.bound = math.MaxInt64
 	fast := pr.huge() || pr.fastFirst()
 	if fast {
 		if err := s.firstHuge(ctx, st); err != nil {

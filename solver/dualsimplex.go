@@ -153,7 +153,7 @@ func splitmix(x uint64) uint64 {
 // column returns variable j's column of [A -I].
 func (d *dualSimplex) column(j int) ([]int, []float64) {
 	if j < d.n {
-		return d.lp.colRows[j], d.lp.colVals[j]
+		return d.lp.column(j)
 	}
 	return d.unit[j-d.n], d.minus
 }

@@ -12,7 +12,8 @@ import (
 //	maximise  c·x  subject to  RowLo ≤ A x ≤ RowHi,  Lo ≤ x ≤ Hi,
 //
 // with A sparse. Bounds may be infinite. Build it with AddCol and AddRow;
-// SolveLP solves it by the dual simplex method.
+// SolveLP solves it by the dual simplex method. An LP is not safe for
+// concurrent use (it builds a column-wise copy of A when first needed).
 type LP struct {
 	obj, lo, hi  []float64
 	rowLo, rowHi []float64
@@ -20,8 +21,11 @@ type LP struct {
 	rowStart []int
 	rowIdx   []int
 	rowVal   []float64
-	colRows  [][]int
-	colVals  [][]float64
+	// A by columns, built from the rows when first needed (column j's
+	// entries are colIdx/colVal[colStart[j]:colStart[j+1]]).
+	colStart []int
+	colIdx   []int
+	colVal   []float64
 	err      error // the first misuse of AddRow or SetBounds
 }
 
@@ -31,9 +35,36 @@ func (lp *LP) AddCol(c, lo, hi float64) int {
 	lp.obj = append(lp.obj, c)
 	lp.lo = append(lp.lo, lo)
 	lp.hi = append(lp.hi, hi)
-	lp.colRows = append(lp.colRows, nil)
-	lp.colVals = append(lp.colVals, nil)
+	lp.colStart = nil
 	return len(lp.obj) - 1
+}
+
+// column returns column j's rows and coefficients, building the
+// column-wise copy of A first if a row was added since.
+func (lp *LP) column(j int) ([]int, []float64) {
+	if lp.colStart == nil {
+		n := len(lp.obj)
+		start := make([]int, n+1)
+		for _, j := range lp.rowIdx {
+			start[j+1]++
+		}
+		for j := range n {
+			start[j+1] += start[j]
+		}
+		idx := make([]int, len(lp.rowIdx))
+		val := make([]float64, len(lp.rowIdx))
+		next := append([]int(nil), start[:n]...)
+		for i := range lp.rowLo {
+			for k := lp.rowStart[i]; k < lp.rowStart[i+1]; k++ {
+				j := lp.rowIdx[k]
+				idx[next[j]], val[next[j]] = i, lp.rowVal[k]
+				next[j]++
+			}
+		}
+		lp.colStart, lp.colIdx, lp.colVal = start, idx, val
+	}
+	a, b := lp.colStart[j], lp.colStart[j+1]
+	return lp.colIdx[a:b:b], lp.colVal[a:b:b]
 }
 
 // SetBounds changes column j's bounds.
@@ -75,10 +106,9 @@ func (lp *LP) AddRow(lo, hi float64, cols []int, val []float64) int {
 	for k, j := range cols {
 		lp.rowIdx = append(lp.rowIdx, j)
 		lp.rowVal = append(lp.rowVal, val[k])
-		lp.colRows[j] = append(lp.colRows[j], i)
-		lp.colVals[j] = append(lp.colVals[j], val[k])
 	}
 	lp.rowStart = append(lp.rowStart, len(lp.rowIdx))
+	lp.colStart = nil
 	return i
 }
 
@@ -164,13 +194,14 @@ func (lp *LP) DualBound(y []float64) float64 {
 	for j, c := range lp.obj {
 		d := c
 		m := math.Abs(c)
-		for k, i := range lp.colRows[j] {
-			t := yy[i] * lp.colVals[j][k]
+		rows, vals := lp.column(j)
+		for k, i := range rows {
+			t := yy[i] * vals[k]
 			d -= t
 			m += math.Abs(t)
 		}
 		// A reduced cost within rounding of 0 may be of either sign.
-		slack := m * 4e-16 * float64(len(lp.colRows[j])+2)
+		slack := m * 4e-16 * float64(len(rows)+2)
 		var b float64
 		switch {
 		case d > slack:
