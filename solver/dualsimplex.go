@@ -327,8 +327,9 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 		} else {
 			continue
 		}
-		if s := inf * inf / d.w[p]; s > best {
-			r, best = p, s
+		// inf²/w > best, without a division per row.
+		if inf*inf > best*d.w[p] {
+			r, best = p, inf*inf/d.w[p]
 		}
 	}
 	if r < 0 {

@@ -3,7 +3,6 @@ package solver
 import (
 	"errors"
 	"math"
-	"slices"
 )
 
 // luFactor is a sparse LU factorisation of a square basis matrix B, built
@@ -16,7 +15,8 @@ import (
 //
 // Step t of the factorisation took basis column pos[t] and pivoted on row
 // prow[t]; lcol[t] holds L's multipliers of that step (by row), ucol[t]
-// U's entries above the diagonal (by step) and udiag[t] the diagonal.
+// U's entries above the diagonal (by row, divided by the diagonal) and
+// uinv[t] the inverse of the diagonal.
 type luFactor struct {
 	m      int
 	pos    []int
@@ -26,15 +26,16 @@ type luFactor struct {
 	ucol   [][]luEntry // by row, divided by the step's diagonal
 	lsteps []int       // the steps whose lcol is not empty, in order
 	usteps []int       // the same for ucol
-	udiag  []float64
+	uinv   []float64   // 1 / U's diagonal: solves multiply
 	nnz    int
 
 	// work space
-	x     []float64
-	mark  []bool
-	stack []int
-	iter  []int
-	order []int
+	rowCount, colOrder, bucket []int
+	x                          []float64
+	mark                       []bool
+	stack                      []int
+	iter                       []int
+	order                      []int
 }
 
 type luEntry struct {
@@ -57,7 +58,7 @@ func (f *luFactor) factor(m int, cols func(k int) ([]int, []float64)) error {
 	f.pos = resizeInts(f.pos, m)
 	f.prow = resizeInts(f.prow, m)
 	f.stepOf = resizeInts(f.stepOf, m)
-	f.udiag = resizeFloats(f.udiag, m)
+	f.uinv = resizeFloats(f.uinv, m)
 	if cap(f.lcol) < m {
 		f.lcol = make([][]luEntry, m)
 		f.ucol = make([][]luEntry, m)
@@ -79,18 +80,32 @@ func (f *luFactor) factor(m int, cols func(k int) ([]int, []float64)) error {
 	// Row counts, and the column order: columns with fewer entries first
 	// (unit columns, the slacks, cost nothing and free their rows for
 	// nobody else).
-	rowCount := make([]int, m)
-	order := make([]int, m)
-	count := make([]int, m)
+	f.rowCount = resizeInts(f.rowCount, m)
+	rowCount := f.rowCount
+	clear(rowCount)
+	f.colOrder = resizeInts(f.colOrder, m)
+	order := f.colOrder
+	// A counting sort by entries, stable: columns of one count keep their
+	// order.
+	f.bucket = resizeInts(f.bucket, m+2)
+	bucket := f.bucket
+	clear(bucket)
 	for k := range m {
 		rows, _ := cols(k)
-		order[k] = k
-		count[k] = len(rows)
+		bucket[min(len(rows), m)+1]++
 		for _, i := range rows {
 			rowCount[i]++
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return count[a] - count[b] })
+	for c := 1; c < len(bucket); c++ {
+		bucket[c] += bucket[c-1]
+	}
+	for k := range m {
+		rows, _ := cols(k)
+		c := min(len(rows), m)
+		order[bucket[c]] = k
+		bucket[c]++
+	}
 
 	for t, k := range order {
 		rows, vals := cols(k)
@@ -165,7 +180,7 @@ func (f *luFactor) factor(m int, cols func(k int) ([]int, []float64)) error {
 			}
 		}
 		f.clearWork()
-		f.pos[t], f.prow[t], f.udiag[t] = k, piv, d
+		f.pos[t], f.prow[t], f.uinv[t] = k, piv, 1/d
 		f.stepOf[piv] = t
 		f.nnz += len(f.lcol[t]) + len(f.ucol[t]) + 1
 		if len(f.lcol[t]) > 0 {
@@ -260,7 +275,9 @@ func (f *luFactor) solve(b []float64) {
 	}
 	x := f.x
 	for t, p := range f.pos {
-		x[p] = b[f.prow[t]] / f.udiag[t]
+		if v := b[f.prow[t]]; v != 0 {
+			x[p] = v * f.uinv[t]
+		}
 	}
 	copy(b, x[:f.m])
 	clear(x[:f.m])
@@ -271,7 +288,9 @@ func (f *luFactor) solve(b []float64) {
 func (f *luFactor) solveT(c []float64) {
 	x := f.x
 	for t, p := range f.pos {
-		x[f.prow[t]] = c[p] / f.udiag[t]
+		if v := c[p]; v != 0 {
+			x[f.prow[t]] = v * f.uinv[t]
+		}
 	}
 	for _, t := range f.usteps {
 		v := x[f.prow[t]]
