@@ -40,10 +40,13 @@ const lpMaxSize = 2e8
 // which the Lagrangian bound proves in 0.14 s).
 func (s *search) lpBound(ctx context.Context) *state {
 	ev := s.lpEvent
-	if ev == nil || s.lpDone || s.pr.nP > lpMaxPeople || ev.Weights.RepeatPair != 0 || s.pr.roomRoundsToChoose() {
+	if ev == nil || s.lpDone {
 		return nil
 	}
-	s.lpDone = true
+	s.lpDone = true // once per search, at the start of its first descent
+	if s.pr.nP > lpMaxPeople || ev.Weights.RepeatPair != 0 || s.pr.roomRoundsToChoose() {
+		return nil
+	}
 	m, err := mip.BuildLean(ev)
 	if err != nil {
 		return nil // the search finds the reason itself
@@ -66,7 +69,7 @@ func (s *search) lpBound(ctx context.Context) *state {
 	if !math.IsInf(sol.Bound, 1) {
 		s.setBound(s.pr.floorBound(sol.Bound))
 	}
-	if sol.Status == solver.LPOptimal && s.bestObj < s.bound {
+	if sol.Status == solver.LPOptimal {
 		return s.lpPlan(ctx, m, sol.X)
 	}
 	return nil
