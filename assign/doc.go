@@ -88,9 +88,8 @@
 //
 // On such events without a repeatPair weight, whose delegation rooms (if
 // any) each have only one round to meet in, the linear relaxation of the
-// exact MIP (the programme WriteLP writes) is solved first, right after
-// the first pass of round flows, by the dual simplex method of package
-// solver. Its optimum is a bound (any prices it reaches are: a solve
+// exact MIP (the programme WriteLP writes) is solved first, by the dual
+// simplex method of package solver. Its optimum is a bound (any prices it reaches are: a solve
 // stopped by the time limit still gains); on the 16 events of
 // BenchmarkSolveMixed200 and the first 10 of BenchmarkSolvePlain200
 // (random, 200 people) it equals the integer optimum, which the
@@ -100,10 +99,11 @@
 // k-th colleague's k-1 new pairs, rather than a row per colleague count;
 // that halved the rows. The LP's solution then starts a plan: the rooms
 // where it puts them, everyone in the sessions it gives them more than
-// half of, repaired and descended from; and every descent stops once the
-// best plan reaches the bound. On the 16 events of BenchmarkSolveMixed200
-// the LP takes 7-65 ms and the solve 23-148 ms (mean 63 ms; 0.37-0.39 s
-// before).
+// half of, repaired; the first descent starts from it instead of the
+// first pass of round flows; and every descent, walk and reseating stops
+// once the best plan reaches the bound. On the 16 events of
+// BenchmarkSolveMixed200 the LP takes 7-60 ms and the solve 18-110 ms
+// (mean 51-53 ms, 15 of 16 under 100 ms; 0.37-0.39 s before).
 //
 // Where a room may meet in one of several rounds the LP is skipped: it
 // may put half a room in each round, and the Lagrangian bound, which
