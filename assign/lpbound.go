@@ -57,7 +57,11 @@ func (s *search) lpBound(ctx context.Context) *state {
 	}
 	ctx, cancel := shareOfTimeLeft(ctx, 3)
 	defer cancel()
-	sol, err := solver.SolveLP(ctx, lp, solver.LPOptions{})
+	sx, err := solver.NewSimplex(lp)
+	if err != nil {
+		return nil
+	}
+	sol, err := sx.Solve(ctx, solver.LPOptions{})
 	if err != nil {
 		return nil
 	}
@@ -69,8 +73,85 @@ func (s *search) lpBound(ctx context.Context) *state {
 	if !math.IsInf(sol.Bound, 1) {
 		s.setBound(s.pr.floorBound(sol.Bound))
 	}
-	if sol.Status == solver.LPOptimal {
-		return s.lpPlan(ctx, m, sol.X)
+	if sol.Status != solver.LPOptimal {
+		return nil
+	}
+	best := s.lpPlan(ctx, m, sol.X)
+	if s.proven(math.MinInt64) {
+		return best
+	}
+	// The rounded plan falls short: dive towards an integral solution of
+	// the LP and take its plan if it is better.
+	if x := s.lpDive(ctx, sx, m.Binaries(), sol.X); x != nil {
+		if st := s.lpPlan(ctx, m, x); st != nil && (best == nil || s.pr.evaluate(st) > s.pr.evaluate(best)) {
+			best = st
+		}
+	}
+	return best
+}
+
+// lpDiveSteps caps the re-solves of a dive.
+const lpDiveSteps = 60
+
+// lpDive fixes the LP's binaries, from the solution x of sx, until its
+// solution is integral: each step rounds up every binary above one half
+// (or, if none is, the largest) and solves again from the last basis; if
+// that is infeasible, only the largest goes up, and failing that it goes
+// down to 0. It returns the integral solution, or nil when the dive ends
+// without one (infeasible, out of steps or time).
+func (s *search) lpDive(ctx context.Context, sx *solver.Simplex, bins []int, x []float64) []float64 {
+	const eps = 1e-6
+	for range lpDiveSteps {
+		var up []int
+		top := -1
+		for _, c := range bins {
+			v := x[c]
+			if v <= eps || v >= 1-eps {
+				continue
+			}
+			if top < 0 || v > x[top] {
+				top = c
+			}
+			if v > 0.5 {
+				up = append(up, c)
+			}
+		}
+		if top < 0 {
+			return x
+		}
+		if len(up) == 0 {
+			up = []int{top}
+		}
+		tries := [][]int{up}
+		if len(up) > 1 {
+			tries = append(tries, []int{top})
+		}
+		var sol *solver.LPSolution
+		for _, fix := range tries {
+			for _, c := range fix {
+				sx.SetBounds(c, 1, 1)
+			}
+			var err error
+			sol, err = sx.Solve(ctx, solver.LPOptions{})
+			if err != nil {
+				return nil
+			}
+			s.pr.work += int64(sol.Iterations) * 64
+			if sol.Status == solver.LPOptimal {
+				break
+			}
+			for _, c := range fix {
+				sx.SetBounds(c, 0, 1)
+			}
+		}
+		if sol.Status != solver.LPOptimal {
+			sx.SetBounds(top, 0, 0)
+			var err error
+			if sol, err = sx.Solve(ctx, solver.LPOptions{}); err != nil || sol.Status != solver.LPOptimal {
+				return nil
+			}
+		}
+		x = sol.X
 	}
 	return nil
 }

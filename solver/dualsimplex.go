@@ -288,15 +288,13 @@ func (d *dualSimplex) btran(c []float64) {
 	d.lu.solveT(c)
 }
 
-func (d *dualSimplex) run(ctx context.Context, opts LPOptions) (LPStatus, error) {
+// run pivots until the end; the iteration limit counts from first.
+func (d *dualSimplex) run(ctx context.Context, opts LPOptions, first int) (LPStatus, error) {
 	if d.m == 0 {
 		return LPOptimal, nil
 	}
-	if err := d.refactor(); err != nil {
-		return 0, err
-	}
 	for {
-		if opts.MaxIterations > 0 && d.iters >= opts.MaxIterations {
+		if opts.MaxIterations > 0 && d.iters-first >= opts.MaxIterations {
 			return LPStopped, nil
 		}
 		if d.iters%32 == 0 && ctx.Err() != nil {

@@ -248,21 +248,82 @@ type LPOptions struct {
 // bound at any moment: when ctx ends, SolveLP returns the last basis with
 // status LPStopped and no error.
 func SolveLP(ctx context.Context, lp *LP, opts LPOptions) (*LPSolution, error) {
-	if err := lp.check(); err != nil {
-		return nil, err
-	}
-	d := newDualSimplex(lp)
-	status, err := d.run(ctx, opts)
+	s, err := NewSimplex(lp)
 	if err != nil {
 		return nil, err
 	}
-	sol := &LPSolution{Status: status, Iterations: d.iters}
+	return s.Solve(ctx, opts)
+}
+
+// Simplex is SolveLP's method kept between solves: after a solve, column
+// bounds may change (to dive towards an integral solution, say) and Solve
+// goes on from the last basis, which stays dual feasible, usually for a
+// few pivots. A Simplex is not safe for concurrent use.
+type Simplex struct {
+	lp      *LP
+	d       *dualSimplex
+	started bool
+	moved   bool // bounds changed since the basic values were computed
+}
+
+// NewSimplex checks lp and prepares to solve it.
+func NewSimplex(lp *LP) (*Simplex, error) {
+	if err := lp.check(); err != nil {
+		return nil, err
+	}
+	return &Simplex{lp: lp, d: newDualSimplex(lp)}, nil
+}
+
+// SetBounds changes column j's bounds, both finite, lo <= hi, in the
+// programme and in the method: a column outside the basis moves to the
+// bound its reduced cost prefers, which keeps the basis dual feasible. It
+// reports false, changing nothing, for bounds it cannot take.
+func (s *Simplex) SetBounds(j int, lo, hi float64) bool {
+	d := s.d
+	if j < 0 || j >= d.n || !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return false
+	}
+	if d.posOf[j] < 0 {
+		if d.d[j] >= 0 {
+			d.x[j] = lo
+		} else {
+			d.x[j] = hi
+		}
+	}
+	d.lo[j], d.hi[j] = lo, hi
+	d.artificial[j] = false
+	s.lp.lo[j], s.lp.hi[j] = lo, hi
+	s.moved = true
+	return true
+}
+
+// Solve solves the programme as its bounds now stand, from the last basis.
+// opts.MaxIterations counts the pivots of this call.
+func (s *Simplex) Solve(ctx context.Context, opts LPOptions) (*LPSolution, error) {
+	d := s.d
+	if !s.started {
+		s.started = true
+		if d.m > 0 {
+			if err := d.refactor(); err != nil {
+				return nil, err
+			}
+		}
+	} else if s.moved && d.m > 0 {
+		d.computePrimal()
+	}
+	s.moved = false
+	first := d.iters
+	status, err := d.run(ctx, opts, first)
+	if err != nil {
+		return nil, err
+	}
+	sol := &LPSolution{Status: status, Iterations: d.iters - first}
 	for r, j := range d.head {
 		d.x[j] = d.xb[r]
 	}
 	sol.X = append([]float64(nil), d.x[:d.n]...)
 	sol.Y = d.rowPrices()
-	sol.Bound = lp.DualBound(sol.Y)
+	sol.Bound = s.lp.DualBound(sol.Y)
 	if status == LPOptimal {
 		for j := range d.n {
 			if d.artificial[j] && math.Abs(d.x[j]) >= artificialBound/2 {

@@ -370,3 +370,48 @@ func TestSolveLPStoppedAndInvalid(t *testing.T) {
 		}
 	}
 }
+
+// TestSimplexWarmBounds changes column bounds after a solve and solves
+// again from the last basis: the optimum must be a fresh solve's.
+func TestSimplexWarmBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	compared := 0
+	for trial := range 1500 {
+		p, _ := randomLP(rng)
+		s, err := NewSimplex(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Solve(context.Background(), LPOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for range 1 + rng.IntN(3) {
+			j := rng.IntN(p.NumCols())
+			lo := float64(rng.IntN(3) - 1)
+			s.SetBounds(j, lo, lo+float64(rng.IntN(3)))
+		}
+		warm, err := s.Solve(context.Background(), LPOptions{})
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		fresh, err := SolveLP(context.Background(), p, LPOptions{})
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		if warm.Status != fresh.Status {
+			t.Fatalf("trial %d: warm %v, fresh %v", trial, warm.Status, fresh.Status)
+		}
+		if warm.Status != LPOptimal {
+			continue
+		}
+		checkFeasible(t, trial, p, warm.X)
+		a, b := objective(p, warm.X), objective(p, fresh.X)
+		if math.Abs(a-b) > 1e-6*(1+math.Abs(b)) {
+			t.Fatalf("trial %d: warm optimum %g, fresh %g", trial, a, b)
+		}
+		compared++
+	}
+	if compared < 500 {
+		t.Fatalf("only %d compared", compared)
+	}
+}

@@ -106,3 +106,14 @@ func (m *Model) Rooms() []Room {
 	}
 	return out
 }
+
+// Binaries lists the binary columns (x, d and y), in order.
+func (m *Model) Binaries() []int {
+	var out []int
+	for c, k := range m.kinds {
+		if k == binary {
+			out = append(out, c)
+		}
+	}
+	return out
+}
