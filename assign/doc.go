@@ -99,11 +99,18 @@
 // k-th colleague's k-1 new pairs, rather than a row per colleague count;
 // that halved the rows. The LP's solution then starts a plan: the rooms
 // where it puts them, everyone in the sessions it gives them more than
-// half of, repaired; the first descent starts from it instead of the
-// first pass of round flows; and every descent, walk and reseating stops
+// half of, repaired. When that plan falls short of the bound, a dive
+// follows: every binary above one half is fixed to 1 (or the largest
+// one, or, if that leaves no solution, it is fixed to 0) and the LP is
+// solved again from its last basis (solver.Simplex), until its solution
+// is integral (60 steps at most); that solution's plan is taken if it is
+// better. The first descent starts from the better plan instead of the
+// first pass of round flows, and every descent, walk and reseating stops
 // once the best plan reaches the bound. On the 16 events of
-// BenchmarkSolveMixed200 the LP takes 7-60 ms and the solve 18-110 ms
-// (mean 51-53 ms, 15 of 16 under 100 ms; 0.37-0.39 s before).
+// BenchmarkSolveMixed200 the LP takes 7-60 ms and the solve 17-99 ms
+// (mean 48-49 ms, all 16 proven and under 100 ms; 0.37-0.39 s before);
+// on BenchmarkSolvePlain200, where seats are short, the dive took the
+// proven events from 10 to 12 of 16.
 //
 // Where a room may meet in one of several rounds the LP is skipped: it
 // may put half a room in each round, and the Lagrangian bound, which

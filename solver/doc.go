@@ -24,7 +24,9 @@
 // event's relaxation took 564,000 pivots instead of 8,000). Every basis
 // it visits is dual feasible, and LP.DualBound turns any row prices into
 // an upper bound that also holds in exact arithmetic, so a stopped solve
-// still proves something. It is checked against gonum's simplex on random
+// still proves something. Simplex keeps the method between solves: after
+// column bounds change (a dive towards an integral solution), it goes on
+// from the last basis, still dual feasible, usually for a few pivots. It is checked against gonum's simplex on random
 // programmes and, in package assign, against CBC on event relaxations.
 //
 //	lp := &solver.LP{}
