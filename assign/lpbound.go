@@ -77,7 +77,7 @@ func (s *search) lpBound(ctx context.Context) *state {
 		return nil
 	}
 	best := s.lpPlan(ctx, m, sol.X)
-	if s.proven(math.MinInt64) {
+	if best != nil && s.proven(s.bestObj) {
 		return best
 	}
 	// The rounded plan falls short: dive towards an integral solution of

@@ -470,7 +470,12 @@ func ctxErr(ctx context.Context, err error) error {
 
 // proven reports whether a plan worth obj, or the best plan, reaches the
 // bound: nothing is left to find.
-func (s *search) proven(obj int64) bool { return max(obj, s.bestObj) >= s.bound }
+func (s *search) proven(obj int64) bool {
+	if s.best != nil {
+		obj = max(obj, s.bestObj)
+	}
+	return obj >= s.bound
+}
 
 // improve proves the bound: subgradient steps on the prices at the root,
 // then, while a gap remains, a branch and bound (see prove).
