@@ -65,8 +65,8 @@ func (s *search) lpBound(ctx context.Context) *state {
 	if err != nil {
 		return nil
 	}
-	// A pivot costs a few passes over the rows.
-	s.pr.work += int64(sol.Iterations) * int64(lp.NumRows()) / 4
+	pivotWork := int64(lp.NumRows()) / 4 // a pivot costs a few passes over the rows
+	s.pr.work += int64(sol.Iterations) * pivotWork
 	if sol.Status == solver.LPInfeasible {
 		return nil // the search reports it in its own words
 	}
@@ -82,7 +82,7 @@ func (s *search) lpBound(ctx context.Context) *state {
 	}
 	// The rounded plan falls short: dive towards an integral solution of
 	// the LP and take its plan if it is better.
-	if x := s.lpDive(ctx, sx, m.Binaries(), sol.X); x != nil {
+	if x := s.lpDive(ctx, sx, m.Binaries(), sol.X, pivotWork); x != nil {
 		if st := s.lpPlan(ctx, m, x); st != nil && (best == nil || s.pr.evaluate(st) > s.pr.evaluate(best)) {
 			best = st
 		}
@@ -99,7 +99,7 @@ const lpDiveSteps = 60
 // that is infeasible, only the largest goes up, and failing that it goes
 // down to 0. It returns the integral solution, or nil when the dive ends
 // without one (infeasible, out of steps or time).
-func (s *search) lpDive(ctx context.Context, sx *solver.Simplex, bins []int, x []float64) []float64 {
+func (s *search) lpDive(ctx context.Context, sx *solver.Simplex, bins []int, x []float64, pivotWork int64) []float64 {
 	const eps = 1e-6
 	for range lpDiveSteps {
 		var up []int
@@ -136,7 +136,7 @@ func (s *search) lpDive(ctx context.Context, sx *solver.Simplex, bins []int, x [
 			if err != nil {
 				return nil
 			}
-			s.pr.work += int64(sol.Iterations) * 64
+			s.pr.work += int64(sol.Iterations) * pivotWork
 			if sol.Status == solver.LPOptimal {
 				break
 			}
@@ -147,7 +147,11 @@ func (s *search) lpDive(ctx context.Context, sx *solver.Simplex, bins []int, x [
 		if sol.Status != solver.LPOptimal {
 			sx.SetBounds(top, 0, 0)
 			var err error
-			if sol, err = sx.Solve(ctx, solver.LPOptions{}); err != nil || sol.Status != solver.LPOptimal {
+			if sol, err = sx.Solve(ctx, solver.LPOptions{}); err != nil {
+				return nil
+			}
+			s.pr.work += int64(sol.Iterations) * pivotWork
+			if sol.Status != solver.LPOptimal {
 				return nil
 			}
 		}
