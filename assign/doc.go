@@ -107,8 +107,8 @@
 // better. The first descent starts from the better plan instead of the
 // first pass of round flows, and every descent, walk and reseating stops
 // once the best plan reaches the bound. On the 16 events of
-// BenchmarkSolveMixed200 the LP takes 7-60 ms and the solve 17-99 ms
-// (mean 48-49 ms, all 16 proven and under 100 ms; 0.37-0.39 s before);
+// BenchmarkSolveMixed200 the LP takes 7-60 ms and the solve at most
+// 78-81 ms (mean 40 ms, all 16 proven; 0.37-0.39 s before the LP);
 // on BenchmarkSolvePlain200, where seats are short, the dive took the
 // proven events from 10 to 12 of 16.
 //
