@@ -68,7 +68,7 @@ type cand struct {
 	a     float64 // the signed pivot-row entry α̃
 }
 
-func newDualSimplex(lp *LP) *dualSimplex {
+func newDualSimplex(lp *LP, crash bool) *dualSimplex {
 	n, m := lp.NumCols(), lp.NumRows()
 	d := &dualSimplex{lp: lp, n: n, m: m}
 	N := n + m
@@ -140,7 +140,97 @@ func newDualSimplex(lp *LP) *dualSimplex {
 			d.x[j] = d.hi[j]
 		}
 	}
+	if crash {
+		d.crash()
+	}
 	return d
+}
+
+// crash replaces the logical of some rows by a column of the row, so that
+// the first basis already holds the most attractive column of each: for a
+// row x₁ + … + x_k ≤ 1 of one person and one round, their best session.
+// The start is then much nearer to primal feasibility than the slack
+// basis, where every attractive column sits at its upper bound.
+//
+// The basis stays triangular and dual feasible: a row is taken only if
+// every column in it is boxed (its reduced cost may take either sign) and
+// no column already brought in has an entry in it; a column is brought in
+// only if no other row it has an entry in was taken, so that each row's
+// price is the cost of its own column divided by the entry, and that
+// price must suit the row's logical at its finite bound.
+func (d *dualSimplex) crash() {
+	lp := d.lp
+	taken := make([]bool, d.m) // rows whose logical left the basis
+	hit := make([]bool, d.m)   // rows a brought-in column has an entry in
+	for i := range d.m {
+		if hit[i] {
+			continue
+		}
+		lo, hi := d.lo[d.n+i], d.hi[d.n+i]
+		if !math.IsInf(lo, -1) || math.IsInf(hi, 1) {
+			continue // only rows with an upper bound alone (and so a price ≤ 0)
+		}
+		q, best := -1, 0.0
+		boxed := true
+		for k := lp.rowStart[i]; k < lp.rowStart[i+1]; k++ {
+			j, a := lp.rowIdx[k], lp.rowVal[k]
+			if math.IsInf(d.lo[j], 0) || math.IsInf(d.hi[j], 0) || d.artificial[j] {
+				boxed = false
+				break
+			}
+			if a <= 0 || d.lo[j] == d.hi[j] || d.posOf[j] >= 0 {
+				continue
+			}
+			if ratio := d.cost[j] / a; ratio < best {
+				rows, _ := lp.column(j)
+				ok := true
+				for _, r := range rows {
+					if r != i && taken[r] {
+						ok = false
+						break
+					}
+				}
+				if ok {
+					q, best = j, ratio
+				}
+			}
+		}
+		if !boxed || q < 0 {
+			continue
+		}
+		taken[i] = true
+		rows, _ := lp.column(q)
+		for _, r := range rows {
+			hit[r] = true
+		}
+		d.posOf[d.n+i] = -1
+		d.x[d.n+i] = hi
+		d.head[i] = q
+		d.posOf[q] = i
+	}
+	// Dual steepest-edge weights of this basis, exactly: the row of B⁻¹
+	// at a taken row i is e_i/a_iq; at another row k it is -e_k plus
+	// (a_kq/a_iq) e_i for each taken i whose column has an entry in k.
+	for i := range d.m {
+		q := d.head[i]
+		if q >= d.n {
+			continue
+		}
+		rows, vals := lp.column(q)
+		var piv float64
+		for k, r := range rows {
+			if r == i {
+				piv = vals[k]
+			}
+		}
+		d.w[i] = 1 / max(piv*piv, 1e-12)
+		for k, r := range rows {
+			if r != i {
+				v := vals[k] / piv
+				d.w[r] += v * v
+			}
+		}
+	}
 }
 
 func splitmix(x uint64) uint64 {

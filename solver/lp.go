@@ -271,7 +271,7 @@ func NewSimplex(lp *LP) (*Simplex, error) {
 	if err := lp.check(); err != nil {
 		return nil, err
 	}
-	return &Simplex{lp: lp, d: newDualSimplex(lp)}, nil
+	return &Simplex{lp: lp, d: newDualSimplex(lp, true)}, nil
 }
 
 // SetBounds changes column j's bounds, both finite, lo <= hi, in the

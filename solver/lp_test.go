@@ -16,7 +16,7 @@ import (
 // against the matrix.
 func TestLUSolves(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for trial := range 200 {
+	for trial := range 100 {
 		m := 1 + rng.IntN(40)
 		perm := rng.Perm(m)
 		dense := make([][]float64, m) // dense[col][row]
@@ -413,5 +413,111 @@ func TestSimplexWarmBounds(t *testing.T) {
 	}
 	if compared < 500 {
 		t.Fatalf("only %d compared", compared)
+	}
+}
+
+// seatLP draws a seating programme like an event's relaxation: people
+// choose at most one session per round and one per theme, sessions have
+// capacities, values are integers with many ties; some people also have
+// a column with an infinite bound in their round rows, which keeps the
+// crash away from those rows.
+func seatLP(rng *rand.Rand) *LP {
+	people, themes, rounds := 2+rng.IntN(6), 2+rng.IntN(3), 1+rng.IntN(3)
+	p := &LP{}
+	x := make([][][]int, people) // x[person][round][theme]
+	for a := range people {
+		x[a] = make([][]int, rounds)
+		for r := range rounds {
+			for range themes {
+				x[a][r] = append(x[a][r], p.AddCol(float64(rng.IntN(5)*10-10), 0, 1))
+			}
+		}
+	}
+	for a := range people {
+		for r := range rounds {
+			cols := append([]int(nil), x[a][r]...)
+			vals := make([]float64, len(cols))
+			for k := range vals {
+				vals[k] = 1
+			}
+			if rng.IntN(6) == 0 {
+				cols = append(cols, p.AddCol(-1, 0, math.Inf(1)))
+				vals = append(vals, 1)
+			}
+			p.AddRow(math.Inf(-1), 1, cols, vals)
+		}
+		for t := range themes {
+			var cols []int
+			var vals []float64
+			for r := range rounds {
+				cols = append(cols, x[a][r][t])
+				vals = append(vals, 1)
+			}
+			p.AddRow(math.Inf(-1), 1, cols, vals)
+		}
+	}
+	for r := range rounds {
+		for t := range themes {
+			var cols []int
+			var vals []float64
+			for a := range people {
+				cols = append(cols, x[a][r][t])
+				vals = append(vals, 1)
+			}
+			p.AddRow(math.Inf(-1), float64(1+rng.IntN(people)), cols, vals)
+		}
+	}
+	return p
+}
+
+// TestCrashStart checks the crash basis on seating programmes: it takes
+// rows, its first basis is dual feasible without shifting any cost, the
+// optimum is gonum's, and it saves pivots against the slack basis.
+func TestCrashStart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var pivots [2]int
+	taken := 0
+	for trial := range 100 {
+		p := seatLP(rng)
+		want, ok, known := gonumLP(p)
+		if !known || !ok {
+			t.Fatalf("trial %d: gonum could not solve a feasible programme", trial)
+		}
+		for k, crash := range []bool{false, true} {
+			d := newDualSimplex(p, crash)
+			if crash {
+				for _, j := range d.head {
+					if j < d.n {
+						taken++
+					}
+				}
+			}
+			cost := append([]float64(nil), d.cost...)
+			if err := d.refactor(); err != nil {
+				t.Fatalf("trial %d (crash %v): %v", trial, crash, err)
+			}
+			for j := range cost {
+				if d.cost[j] != cost[j] {
+					t.Fatalf("trial %d (crash %v): the first basis shifted the cost of variable %d", trial, crash, j)
+				}
+			}
+			status, err := d.run(context.Background(), LPOptions{}, 0)
+			if err != nil || status != LPOptimal {
+				t.Fatalf("trial %d (crash %v): status %v, %v", trial, crash, status, err)
+			}
+			for r, j := range d.head {
+				d.x[j] = d.xb[r]
+			}
+			xs := d.x[:d.n]
+			checkFeasible(t, trial, p, xs)
+			if got := objective(p, xs); math.Abs(got-want) > 1e-5*(1+math.Abs(want)) {
+				t.Fatalf("trial %d (crash %v): objective %g, gonum %g", trial, crash, got, want)
+			}
+			pivots[k] += d.iters
+		}
+	}
+	t.Logf("pivots: %d from the slack basis, %d from the crash (%d rows taken)", pivots[0], pivots[1], taken)
+	if taken == 0 || pivots[1] >= pivots[0] {
+		t.Errorf("the crash took %d rows and saved no pivots: %d against %d", taken, pivots[1], pivots[0])
 	}
 }
