@@ -108,9 +108,10 @@
 // first pass of round flows, and every descent, walk and reseating stops
 // once the best plan reaches the bound. On the 16 events of
 // BenchmarkSolveMixed200 the LP takes 7-60 ms and the solve at most
-// 78-81 ms (mean 40 ms, all 16 proven; 0.37-0.39 s before the LP);
-// on BenchmarkSolvePlain200, where seats are short, the dive took the
-// proven events from 10 to 12 of 16.
+// 78-81 ms (mean 40 ms, all 16 proven; 0.37-0.39 s before the LP; mean
+// 32-35 ms since the simplex starts from a crash basis); on
+// BenchmarkSolvePlain200, where seats are short, the dive took the
+// proven events from 10 to 12 of 16, and the crash basis to 13.
 //
 // Where a room may meet in one of several rounds the LP is skipped: it
 // may put half a room in each round, and the Lagrangian bound, which
