@@ -433,38 +433,36 @@ func seatLP(rng *rand.Rand) *LP {
 			}
 		}
 	}
+	ones := func(n int) []float64 {
+		v := make([]float64, n)
+		for k := range v {
+			v[k] = 1
+		}
+		return v
+	}
 	for a := range people {
 		for r := range rounds {
 			cols := append([]int(nil), x[a][r]...)
-			vals := make([]float64, len(cols))
-			for k := range vals {
-				vals[k] = 1
-			}
 			if rng.IntN(6) == 0 {
 				cols = append(cols, p.AddCol(-1, 0, math.Inf(1)))
-				vals = append(vals, 1)
 			}
-			p.AddRow(math.Inf(-1), 1, cols, vals)
+			p.AddRow(math.Inf(-1), 1, cols, ones(len(cols)))
 		}
 		for t := range themes {
 			var cols []int
-			var vals []float64
 			for r := range rounds {
 				cols = append(cols, x[a][r][t])
-				vals = append(vals, 1)
 			}
-			p.AddRow(math.Inf(-1), 1, cols, vals)
+			p.AddRow(math.Inf(-1), 1, cols, ones(len(cols)))
 		}
 	}
 	for r := range rounds {
 		for t := range themes {
 			var cols []int
-			var vals []float64
 			for a := range people {
 				cols = append(cols, x[a][r][t])
-				vals = append(vals, 1)
 			}
-			p.AddRow(math.Inf(-1), float64(1+rng.IntN(people)), cols, vals)
+			p.AddRow(math.Inf(-1), float64(1+rng.IntN(people)), cols, ones(len(cols)))
 		}
 	}
 	return p
