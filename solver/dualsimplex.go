@@ -160,8 +160,9 @@ func newDualSimplex(lp *LP, crash bool) *dualSimplex {
 // price must suit the row's logical at its finite bound.
 func (d *dualSimplex) crash() {
 	lp := d.lp
-	taken := make([]bool, d.m) // rows whose logical left the basis
-	hit := make([]bool, d.m)   // rows a brought-in column has an entry in
+	taken := make([]bool, d.m)  // rows whose logical left the basis
+	hit := make([]bool, d.m)    // rows a brought-in column has an entry in
+	piv := make([]float64, d.m) // a taken row's entry in its column
 	for i := range d.m {
 		if hit[i] {
 			continue
@@ -170,7 +171,7 @@ func (d *dualSimplex) crash() {
 		if !math.IsInf(lo, -1) || math.IsInf(hi, 1) {
 			continue // only rows with an upper bound alone (and so a price ≤ 0)
 		}
-		q, best := -1, 0.0
+		q, best, qa := -1, 0.0, 0.0
 		boxed := true
 		for k := lp.rowStart[i]; k < lp.rowStart[i+1]; k++ {
 			j, a := lp.rowIdx[k], lp.rowVal[k]
@@ -178,7 +179,7 @@ func (d *dualSimplex) crash() {
 				boxed = false
 				break
 			}
-			if a <= 0 || d.lo[j] == d.hi[j] || d.posOf[j] >= 0 {
+			if a <= 0 || d.lo[j] == d.hi[j] {
 				continue
 			}
 			if ratio := d.cost[j] / a; ratio < best {
@@ -191,14 +192,14 @@ func (d *dualSimplex) crash() {
 					}
 				}
 				if ok {
-					q, best = j, ratio
+					q, best, qa = j, ratio, a
 				}
 			}
 		}
 		if !boxed || q < 0 {
 			continue
 		}
-		taken[i] = true
+		taken[i], piv[i] = true, qa
 		rows, _ := lp.column(q)
 		for _, r := range rows {
 			hit[r] = true
@@ -216,17 +217,11 @@ func (d *dualSimplex) crash() {
 		if q >= d.n {
 			continue
 		}
+		d.w[i] = 1 / (piv[i] * piv[i])
 		rows, vals := lp.column(q)
-		var piv float64
-		for k, r := range rows {
-			if r == i {
-				piv = vals[k]
-			}
-		}
-		d.w[i] = 1 / max(piv*piv, 1e-12)
 		for k, r := range rows {
 			if r != i {
-				v := vals[k] / piv
+				v := vals[k] / piv[i]
 				d.w[r] += v * v
 			}
 		}
