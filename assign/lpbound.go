@@ -61,12 +61,11 @@ func (s *search) lpBound(ctx context.Context) *state {
 	if err != nil {
 		return nil
 	}
-	sol, err := sx.Solve(ctx, solver.LPOptions{})
+	pivotWork := int64(lp.NumRows()) / 4 // a pivot costs a few passes over the rows
+	sol, err := s.lpSolve(ctx, sx, pivotWork)
 	if err != nil {
 		return nil
 	}
-	pivotWork := int64(lp.NumRows()) / 4 // a pivot costs a few passes over the rows
-	s.pr.work += int64(sol.Iterations) * pivotWork
 	if sol.Status == solver.LPInfeasible {
 		return nil // the search reports it in its own words
 	}
@@ -132,11 +131,9 @@ func (s *search) lpDive(ctx context.Context, sx *solver.Simplex, bins []int, x [
 				sx.SetBounds(c, 1, 1)
 			}
 			var err error
-			sol, err = sx.Solve(ctx, solver.LPOptions{})
-			if err != nil {
+			if sol, err = s.lpSolve(ctx, sx, pivotWork); err != nil {
 				return nil
 			}
-			s.pr.work += int64(sol.Iterations) * pivotWork
 			if sol.Status == solver.LPOptimal {
 				break
 			}
@@ -147,10 +144,9 @@ func (s *search) lpDive(ctx context.Context, sx *solver.Simplex, bins []int, x [
 		if sol.Status != solver.LPOptimal {
 			sx.SetBounds(top, 0, 0)
 			var err error
-			if sol, err = sx.Solve(ctx, solver.LPOptions{}); err != nil {
+			if sol, err = s.lpSolve(ctx, sx, pivotWork); err != nil {
 				return nil
 			}
-			s.pr.work += int64(sol.Iterations) * pivotWork
 			if sol.Status != solver.LPOptimal {
 				return nil
 			}
@@ -158,6 +154,16 @@ func (s *search) lpDive(ctx context.Context, sx *solver.Simplex, bins []int, x [
 		x = sol.X
 	}
 	return nil
+}
+
+// lpSolve solves sx from its last basis and counts its pivots as work,
+// pivotWork each.
+func (s *search) lpSolve(ctx context.Context, sx *solver.Simplex, pivotWork int64) (*solver.LPSolution, error) {
+	sol, err := sx.Solve(ctx, solver.LPOptions{})
+	if err == nil {
+		s.pr.work += int64(sol.Iterations) * pivotWork
+	}
+	return sol, err
 }
 
 // lpPlan builds a plan from the LP's solution x: the rooms it prefers,
