@@ -240,9 +240,13 @@ type LPOptions struct {
 // dual simplex method, techniques for a fast and stable implementation",
 // PhD thesis, Paderborn, 2005). It starts from the basis of the row
 // activities, which is dual feasible once every column sits at the bound
-// its objective prefers; a column whose preferred bound is infinite gets
-// an artificial bound of 1e9, and if the answer rests on one the
-// programme is reported as unbounded through an error.
+// its objective prefers, except that a row with only an upper bound and
+// boxed columns starts with its cheapest column in the basis (a crash
+// that keeps the basis triangular and dual feasible; on an event's
+// relaxation it seats everyone in their best session of each round). A
+// column whose preferred bound is infinite gets an artificial bound of
+// 1e9, and if the answer rests on one the programme is reported as
+// unbounded through an error.
 //
 // Every basis it visits is dual feasible, so its prices give a valid
 // bound at any moment: when ctx ends, SolveLP returns the last basis with
