@@ -420,10 +420,11 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 	}
 	leave := d.head[r]
 	toUpper := d.xb[r] > d.hi[leave]
-	delta := d.xb[r] - d.lo[leave]
+	target := d.lo[leave] // the bound the leaving variable goes to
 	if toUpper {
-		delta = d.xb[r] - d.hi[leave]
+		target = d.hi[leave]
 	}
+	delta := d.xb[r] - target
 
 	// ρ = e_rᵀ B⁻¹ and the pivot row α_j = ρ·a_j.
 	rho := d.rho
@@ -514,10 +515,7 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 		for p := range d.m {
 			d.xb[p] += b[p]
 		}
-		delta = d.xb[r] - d.lo[leave]
-		if toUpper {
-			delta = d.xb[r] - d.hi[leave]
-		}
+		delta = d.xb[r] - target
 	}
 
 	// The entering column.
@@ -589,11 +587,7 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 	d.w[r] = max(wr/(piv*piv), 1e-10)
 	d.etas = append(d.etas, e)
 	d.x[q] += thetaP
-	if toUpper {
-		d.x[leave] = d.hi[leave]
-	} else {
-		d.x[leave] = d.lo[leave]
-	}
+	d.x[leave] = target
 	d.posOf[leave] = -1
 	d.posOf[q] = r
 	d.head[r] = q
