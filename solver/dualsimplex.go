@@ -54,12 +54,21 @@ type dualSimplex struct {
 	unit  [][]int // logical column rows
 	minus []float64
 
-	// work
-	rho, col, tau, alpha []float64
-	touched              []int
-	inTouched            []bool
-	cands                []cand
-	flipBuf              []cand
+	// Work space. rho, col and tau are zero between pivots but where
+	// rhoIdx, colIdx and tauIdx (ascending) say; listed flags positions
+	// in a list being built; density is a running average of the share
+	// of nonzeros in the result of each of a pivot's four solves, which
+	// decides whether the next is tried sparse.
+	rho, col, tau, alpha   []float64
+	rhoIdx, colIdx, tauIdx []int
+	inIdx                  []int
+	listed                 []bool // by position
+	bits                   bitset
+	density                [4]float64
+	touched                []int
+	inTouched              []bool
+	cands                  []cand
+	flipBuf                []cand
 }
 
 type cand struct {
@@ -87,6 +96,7 @@ func newDualSimplex(lp *LP, crash bool) *dualSimplex {
 	d.rho = make([]float64, m)
 	d.col = make([]float64, m)
 	d.tau = make([]float64, m)
+	d.listed = make([]bool, m)
 	d.alpha = make([]float64, N)
 	d.inTouched = make([]bool, N)
 	for j := range n {
@@ -299,6 +309,7 @@ func (d *dualSimplex) computePrimal() {
 		d.xb[r] = b[r]
 		d.x[d.head[r]] = b[r]
 	}
+	clear(b)
 }
 
 // computeDuals sets the reduced costs: d_j = cost_j - π·a_j with
@@ -321,6 +332,8 @@ func (d *dualSimplex) computeDuals() {
 		}
 		d.d[j] = v
 	}
+	clear(pi)
+	d.rhoIdx = d.rhoIdx[:0]
 }
 
 // rowPrices returns the prices of the original (maximising) programme's
@@ -345,17 +358,7 @@ func (d *dualSimplex) rowPrices() []float64 {
 func (d *dualSimplex) ftran(b []float64) {
 	d.lu.solve(b)
 	for k := range d.etas {
-		e := &d.etas[k]
-		v := b[e.r]
-		if v == 0 {
-			continue
-		}
-		v /= e.piv
-		b[e.r] = v
-		vals := d.etaVal[e.start:e.end]
-		for q, i := range d.etaIdx[e.start:e.end] {
-			b[i] -= vals[q] * v
-		}
+		d.applyEta(b, k)
 	}
 }
 
@@ -371,6 +374,128 @@ func (d *dualSimplex) btran(c []float64) {
 		c[e.r] = v / e.piv
 	}
 	d.lu.solveT(c)
+}
+
+// ftranSparse is ftran for a b whose nonzeros all lie in rows nz: it
+// returns out with the positions where B⁻¹b may be nonzero, ascending.
+// The numbers are those of ftran, bit for bit.
+func (d *dualSimplex) ftranSparse(b []float64, nz []int, out []int, density *float64) []int {
+	ok := *density < sparseShare/2
+	if ok {
+		out, ok = d.lu.solveSparse(b, nz, out[:0])
+	} else {
+		d.lu.solve(b)
+	}
+	if !ok {
+		for k := range d.etas {
+			d.applyEta(b, k)
+		}
+		out = nonzeros(b, out[:0])
+		d.track(density, len(out))
+		return out
+	}
+	for _, p := range out {
+		d.listed[p] = true
+	}
+	for k := range d.etas {
+		e := &d.etas[k]
+		if b[e.r] == 0 {
+			continue
+		}
+		d.applyEta(b, k)
+		for _, i := range d.etaIdx[e.start:e.end] {
+			if !d.listed[i] {
+				d.listed[i] = true
+				out = append(out, i)
+			}
+		}
+	}
+	for _, p := range out {
+		d.listed[p] = false
+	}
+	d.track(density, len(out))
+	return d.ascending(out)
+}
+
+// track updates a running average of the share of nonzeros in the
+// results of one kind of solve: where they are dense the sparse solve
+// is not even tried.
+func (d *dualSimplex) track(density *float64, n int) {
+	*density = 0.8**density + 0.2*float64(n)/float64(d.m)
+}
+
+// ascending sorts a list of distinct indices below m, by way of a
+// bitset: as the dense loops did, the callers then visit them in order.
+func (d *dualSimplex) ascending(list []int) []int {
+	d.bits = resizeBits(d.bits, d.m)
+	for _, p := range list {
+		d.bits.set(p)
+	}
+	return d.bits.drain(list[:0], false)
+}
+
+// applyEta applies the k-th basis change to b.
+func (d *dualSimplex) applyEta(b []float64, k int) {
+	e := &d.etas[k]
+	v := b[e.r]
+	if v == 0 {
+		return
+	}
+	v /= e.piv
+	b[e.r] = v
+	vals := d.etaVal[e.start:e.end]
+	for q, i := range d.etaIdx[e.start:e.end] {
+		b[i] -= vals[q] * v
+	}
+}
+
+// btranSparse is btran for a c whose nonzeros all lie in positions nz
+// (which it may reorder and extend): it returns out with the rows where
+// B⁻ᵀc may be nonzero, ascending, and the numbers of btran.
+func (d *dualSimplex) btranSparse(c []float64, nz []int, out []int, density *float64) []int {
+	for _, p := range nz {
+		d.listed[p] = true
+	}
+	for k := len(d.etas) - 1; k >= 0; k-- {
+		e := &d.etas[k]
+		v := c[e.r]
+		vals := d.etaVal[e.start:e.end]
+		for q, i := range d.etaIdx[e.start:e.end] {
+			v -= vals[q] * c[i]
+		}
+		c[e.r] = v / e.piv
+		if c[e.r] != 0 && !d.listed[e.r] {
+			d.listed[e.r] = true
+			nz = append(nz, e.r)
+		}
+	}
+	for _, p := range nz {
+		d.listed[p] = false
+	}
+	d.inIdx = nz
+	ok := *density < sparseShare/2
+	if ok {
+		out, ok = d.lu.solveTSparse(c, nz, out[:0])
+	} else {
+		d.lu.solveT(c)
+	}
+	if !ok {
+		out = nonzeros(c, out[:0])
+		d.track(density, len(out))
+		return out
+	}
+	d.track(density, len(out))
+	return d.ascending(out)
+}
+
+// nonzeros appends the indices of v's nonzero entries to out.
+func nonzeros(v []float64, out []int) []int {
+	for i, x := range v {
+		if x != 0 {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // run pivots until the end; the iteration limit counts from first.
@@ -428,9 +553,11 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 
 	// ρ = e_rᵀ B⁻¹ and the pivot row α_j = ρ·a_j.
 	rho := d.rho
-	clear(rho)
+	for _, i := range d.rhoIdx {
+		rho[i] = 0
+	}
 	rho[r] = 1
-	d.btran(rho)
+	d.rhoIdx = d.btranSparse(rho, append(d.inIdx[:0], r), d.rhoIdx, &d.density[0])
 	d.pivotRow(rho)
 
 	// Ratio test with bound flipping.
@@ -497,7 +624,7 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 	// Flip the boxed candidates passed before the entering one.
 	if len(flips) > 0 {
 		b := d.col
-		clear(b)
+		in := d.inIdx[:0]
 		for _, c := range flips {
 			j := c.j
 			old := d.x[j]
@@ -510,22 +637,25 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 			for k, i := range rows {
 				b[i] -= vals[k] * (d.x[j] - old)
 			}
+			in = append(in, rows...)
 		}
-		d.ftran(b)
-		for p := range d.m {
+		d.inIdx = in
+		d.colIdx = d.ftranSparse(b, in, d.colIdx, &d.density[1])
+		for _, p := range d.colIdx {
 			d.xb[p] += b[p]
+			b[p] = 0
 		}
 		delta = d.xb[r] - target
 	}
 
 	// The entering column.
 	col := d.col
-	clear(col)
 	rows, vals := d.column(q)
 	for k, i := range rows {
 		col[i] = vals[k]
 	}
-	d.ftran(col)
+	d.colIdx = d.ftranSparse(col, rows, d.colIdx, &d.density[2])
+	defer d.clearCol()
 	if math.Abs(col[r]-d.alpha[q]) > 1e-7*(1+math.Abs(d.alpha[q])) || math.Abs(col[r]) < lpTolPivot {
 		d.iters++
 		if len(d.etas) > 0 {
@@ -562,16 +692,19 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 	// steepest-edge weights (τ = B⁻¹ ρ) and the eta of the basis change
 	// over them alone.
 	nz := d.nz[:0]
-	for p, v := range col {
-		if v != 0 && p != r {
+	for _, p := range d.colIdx {
+		if col[p] != 0 && p != r {
 			nz = append(nz, p)
 		}
 	}
 	d.nz = nz
 	thetaP := delta / col[r]
 	tau := d.tau
-	copy(tau, rho)
-	d.ftran(tau)
+	for _, i := range d.rhoIdx {
+		tau[i] = rho[i]
+	}
+	d.tauIdx = d.ftranSparse(tau, d.rhoIdx, d.tauIdx, &d.density[3])
+	defer d.clearTau()
 	wr := d.w[r]
 	piv := col[r]
 	e := eta{r: r, piv: piv, start: len(d.etaIdx)}
@@ -601,6 +734,19 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 	return 0, false, nil
 }
 
+// clearCol and clearTau zero col and tau where their lists say.
+func (d *dualSimplex) clearCol() {
+	for _, p := range d.colIdx {
+		d.col[p] = 0
+	}
+}
+
+func (d *dualSimplex) clearTau() {
+	for _, p := range d.tauIdx {
+		d.tau[p] = 0
+	}
+}
+
 // pivotRow sets alpha[j] = ρ·a_j for every variable j it touches (listed
 // in touched); the others are 0.
 func (d *dualSimplex) pivotRow(rho []float64) {
@@ -610,7 +756,8 @@ func (d *dualSimplex) pivotRow(rho []float64) {
 	}
 	d.touched = d.touched[:0]
 	lp := d.lp
-	for i, v := range rho {
+	for _, i := range d.rhoIdx {
+		v := rho[i]
 		if v == 0 {
 			continue
 		}

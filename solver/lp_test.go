@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -82,6 +83,87 @@ func TestLUSolves(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestLUSparseSolves checks solveSparse and solveTSparse against the dense
+// solves on random sparse matrices and right-hand sides of a few entries:
+// the same numbers bit for bit, every nonzero of the result listed, and
+// both the sparse path and the dense fallback taken.
+func TestLUSparseSolves(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var sparse, dense int
+	for trial := range 300 {
+		m := 1 + rng.IntN(300)
+		perm := rng.Perm(m)
+		rowsOf := make([][]int, m)
+		valsOf := make([][]float64, m)
+		for k := range m {
+			entries := map[int]float64{perm[k]: 1 + rng.Float64()*3}
+			for range rng.IntN(3) {
+				entries[rng.IntN(m)] += rng.NormFloat64()
+			}
+			for i := range m { // rows ascending: the order does not matter to factor
+				if v, ok := entries[i]; ok && v != 0 {
+					rowsOf[k] = append(rowsOf[k], i)
+					valsOf[k] = append(valsOf[k], v)
+				}
+			}
+		}
+		var f luFactor
+		if f.factor(m, func(k int) ([]int, []float64) { return rowsOf[k], valsOf[k] }) != nil {
+			continue
+		}
+		for _, transposed := range []bool{false, true} {
+			for range 5 {
+				want := make([]float64, m)
+				var nz []int
+				for range 1 + rng.IntN(1+m/20) {
+					i := rng.IntN(m)
+					want[i] = rng.NormFloat64()
+					nz = append(nz, i, i) // repeats are allowed
+				}
+				got := slices.Clone(want)
+				var out []int
+				var ok bool
+				if transposed {
+					f.solveT(want)
+					out, ok = f.solveTSparse(got, nz, nil)
+				} else {
+					f.solve(want)
+					out, ok = f.solveSparse(got, nz, nil)
+				}
+				if !ok {
+					dense++
+					out = nil
+					for i := range m {
+						out = append(out, i)
+					}
+				} else {
+					sparse++
+				}
+				listed := make([]bool, m)
+				for _, i := range out {
+					listed[i] = true
+				}
+				for i := range m {
+					if math.Float64bits(got[i]) != math.Float64bits(want[i]) && got[i] != want[i] {
+						t.Fatalf("trial %d (transposed %v, sparse %v): entry %d is %g, the dense solve gives %g", trial, transposed, ok, i, got[i], want[i])
+					}
+					if got[i] != 0 && !listed[i] {
+						t.Fatalf("trial %d (transposed %v): entry %d is %g but not listed", trial, transposed, i, got[i])
+					}
+				}
+				for i, v := range f.visit {
+					if v {
+						t.Fatalf("trial %d: row %d left marked", trial, i)
+					}
+				}
+			}
+		}
+	}
+	if sparse < 100 || dense < 100 {
+		t.Errorf("%d sparse and %d dense solves: both paths should be tested", sparse, dense)
 	}
 }
 

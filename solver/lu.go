@@ -3,6 +3,7 @@ package solver
 import (
 	"errors"
 	"math"
+	"math/bits"
 )
 
 // luFactor is a sparse LU factorisation of a square basis matrix B, built
@@ -28,6 +29,16 @@ type luFactor struct {
 	usteps []int       // the same for ucol
 	uinv   []float64   // 1 / U's diagonal: solves multiply
 	nnz    int
+
+	// For the sparse solves: stepAt[p] is the step that took basis
+	// column p; for row i, lT[lTStart[i]:lTStart[i+1]] are the steps
+	// whose lcol has an entry in row i, uT likewise for ucol.
+	stepAt         []int
+	lTStart, lT    []int
+	uTStart, uT    []int
+	visit          []bool // by row
+	bits           bitset
+	rows, fwd, bwd []int // the rows a sparse solve visits; its steps
 
 	// work space
 	rowCount, colOrder, bucket []int
@@ -190,7 +201,49 @@ func (f *luFactor) factor(m int, cols func(k int) ([]int, []float64)) error {
 			f.usteps = append(f.usteps, t)
 		}
 	}
+	f.transpose()
 	return nil
+}
+
+// transpose builds stepAt, lT and uT.
+func (f *luFactor) transpose() {
+	m := f.m
+	f.stepAt = resizeInts(f.stepAt, m)
+	for t, p := range f.pos {
+		f.stepAt[p] = t
+	}
+	if cap(f.visit) < m {
+		f.visit = make([]bool, m)
+	}
+	f.visit = f.visit[:m]
+	f.lTStart, f.lT = transposeSteps(f.lcol, f.lTStart, f.lT, f.bucket)
+	f.uTStart, f.uT = transposeSteps(f.ucol, f.uTStart, f.uT, f.bucket)
+}
+
+// transposeSteps lists, for each row, the steps (ascending) whose column
+// in cols has an entry in that row; next is scratch space of at least
+// len(cols) ints.
+func transposeSteps(cols [][]luEntry, start, steps, next []int) ([]int, []int) {
+	m := len(cols)
+	start = resizeInts(start, m+1)
+	clear(start)
+	for _, c := range cols {
+		for _, e := range c {
+			start[e.i+1]++
+		}
+	}
+	for i := range m {
+		start[i+1] += start[i]
+	}
+	steps = resizeInts(steps, start[m])
+	copy(next, start[:m])
+	for t, c := range cols {
+		for _, e := range c {
+			steps[next[e.i]] = t
+			next[e.i]++
+		}
+	}
+	return start, steps
 }
 
 func (f *luFactor) clearWork() {
@@ -309,6 +362,214 @@ func (f *luFactor) solveT(c []float64) {
 	}
 	copy(c, x[:f.m])
 	clear(x[:f.m])
+}
+
+// sparseShare: a sparse solve gives up, for the dense one, once it would
+// visit more than this share of the rows. Past it the sorting and the
+// bookkeeping cost more than the passes over every step that they save.
+const sparseShare = 0.1
+
+// closure adds to f.rows every row that a nonzero in a row already there
+// reaches through the steps' entries in cols (lcol or ucol); with
+// transposed set, through the steps listed by start and steps (lT or uT)
+// instead. It reports false, the rows left marked, past limit rows.
+func (f *luFactor) closure(cols [][]luEntry, start, steps []int, transposed bool, limit int) bool {
+	for k := 0; k < len(f.rows); k++ {
+		i := f.rows[k]
+		if transposed {
+			for _, t := range steps[start[i]:start[i+1]] {
+				if r := f.prow[t]; !f.visit[r] {
+					f.visit[r] = true
+					f.rows = append(f.rows, r)
+				}
+			}
+		} else {
+			for _, e := range cols[f.stepOf[i]] {
+				if !f.visit[e.i] {
+					f.visit[e.i] = true
+					f.rows = append(f.rows, e.i)
+				}
+			}
+		}
+		if len(f.rows) > limit {
+			return false
+		}
+	}
+	return true
+}
+
+// stepsOf sets out to the steps of f.rows that have entries in cols,
+// sorted ascending, or descending with desc.
+func (f *luFactor) stepsOf(cols [][]luEntry, out []int, desc bool) []int {
+	f.bits = resizeBits(f.bits, f.m)
+	for _, i := range f.rows {
+		if t := f.stepOf[i]; len(cols[t]) > 0 {
+			f.bits.set(t)
+		}
+	}
+	return f.bits.drain(out[:0], desc)
+}
+
+func (f *luFactor) unvisit() {
+	for _, i := range f.rows {
+		f.visit[i] = false
+	}
+	f.rows = f.rows[:0]
+}
+
+// solveSparse is solve for a b whose nonzeros all lie in rows nz
+// (repeats allowed). It appends to out the positions where the result
+// may be nonzero and reports true; or, when the solve would touch too
+// much of the factors to gain by sparsity, it makes the dense solve and
+// reports false. Both give the same numbers, bit for bit: the steps
+// that can change anything are taken in the same order.
+func (f *luFactor) solveSparse(b []float64, nz []int, out []int) ([]int, bool) {
+	limit := int(sparseShare * float64(f.m))
+	ok := len(nz) <= limit
+	for _, i := range nz {
+		if !ok {
+			break
+		}
+		if !f.visit[i] {
+			f.visit[i] = true
+			f.rows = append(f.rows, i)
+		}
+	}
+	ok = ok && f.closure(f.lcol, nil, nil, false, limit)
+	if ok {
+		f.fwd = f.stepsOf(f.lcol, f.fwd, false)
+		ok = f.closure(f.ucol, nil, nil, false, limit)
+	}
+	if !ok {
+		f.unvisit()
+		f.solve(b)
+		return out, false
+	}
+	f.bwd = f.stepsOf(f.ucol, f.bwd, true)
+	for _, t := range f.fwd {
+		if v := b[f.prow[t]]; v != 0 {
+			for _, e := range f.lcol[t] {
+				b[e.i] -= e.v * v
+			}
+		}
+	}
+	for _, t := range f.bwd {
+		if v := b[f.prow[t]]; v != 0 {
+			for _, e := range f.ucol[t] {
+				b[e.i] -= e.v * v
+			}
+		}
+	}
+	x := f.x
+	for _, i := range f.rows {
+		t := f.stepOf[i]
+		if v := b[i]; v != 0 {
+			x[f.pos[t]] = v * f.uinv[t]
+		}
+		b[i] = 0
+	}
+	for _, i := range f.rows {
+		p := f.pos[f.stepOf[i]]
+		b[p], x[p] = x[p], 0
+		out = append(out, p)
+	}
+	f.unvisit()
+	return out, true
+}
+
+// solveTSparse is solveT for a c whose nonzeros all lie in positions nz
+// (repeats allowed), as solveSparse is for solve: it appends the rows
+// where the result may be nonzero, or makes the dense solve and reports
+// false.
+func (f *luFactor) solveTSparse(c []float64, nz []int, out []int) ([]int, bool) {
+	limit := int(sparseShare * float64(f.m))
+	ok := len(nz) <= limit
+	for _, p := range nz {
+		if !ok {
+			break
+		}
+		if i := f.prow[f.stepAt[p]]; !f.visit[i] {
+			f.visit[i] = true
+			f.rows = append(f.rows, i)
+		}
+	}
+	ok = ok && f.closure(nil, f.uTStart, f.uT, true, limit)
+	if ok {
+		f.fwd = f.stepsOf(f.ucol, f.fwd, false)
+		ok = f.closure(nil, f.lTStart, f.lT, true, limit)
+	}
+	if !ok {
+		f.unvisit()
+		f.solveT(c)
+		return out, false
+	}
+	f.bwd = f.stepsOf(f.lcol, f.bwd, true)
+	x := f.x
+	for _, p := range nz {
+		if v := c[p]; v != 0 {
+			t := f.stepAt[p]
+			x[f.prow[t]] = v * f.uinv[t]
+		}
+		c[p] = 0
+	}
+	for _, t := range f.fwd {
+		v := x[f.prow[t]]
+		for _, e := range f.ucol[t] {
+			v -= e.v * x[e.i]
+		}
+		x[f.prow[t]] = v
+	}
+	for _, t := range f.bwd {
+		v := x[f.prow[t]]
+		for _, e := range f.lcol[t] {
+			v -= e.v * x[e.i]
+		}
+		x[f.prow[t]] = v
+	}
+	for _, i := range f.rows {
+		c[i], x[i] = x[i], 0
+		out = append(out, i)
+	}
+	f.unvisit()
+	return out, true
+}
+
+// bitset is a set of small integers, one bit each: a sparse solve's
+// steps, ascending, without sorting them.
+type bitset []uint64
+
+func resizeBits(b bitset, n int) bitset {
+	w := (n + 63) / 64
+	if cap(b) < w {
+		return make(bitset, w)
+	}
+	return b[:w]
+}
+
+func (b bitset) set(i int) { b[i/64] |= 1 << (i % 64) }
+
+// drain appends the members to out, ascending (descending with desc),
+// and empties the set.
+func (b bitset) drain(out []int, desc bool) []int {
+	if desc {
+		for w := len(b) - 1; w >= 0; w-- {
+			for b[w] != 0 {
+				k := 63 - bits.LeadingZeros64(b[w])
+				out = append(out, w*64+k)
+				b[w] &^= 1 << k
+			}
+		}
+		return out
+	}
+	for w, x := range b {
+		for x != 0 {
+			k := bits.TrailingZeros64(x)
+			out = append(out, w*64+k)
+			x &= x - 1
+		}
+		b[w] = 0
+	}
+	return out
 }
 
 func resizeInts(s []int, n int) []int {
