@@ -613,7 +613,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 				}
 			}
 		}
-		if best <= s.bestObj {
+		if best <= s.bestObj || s.proven(s.bestObj) {
 			break
 		}
 		// Plans from the relaxation's choices get about as much work as the
@@ -665,7 +665,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 		}
 		if pol != nil && !pol.done && theta < polishTheta && pol.since >= polishSlice {
 			best = min(best, s.polish(ctx, pol, saved, polishSlice))
-			if best <= s.bestObj {
+			if best <= s.bestObj || s.proven(s.bestObj) {
 				break
 			}
 			continue // evaluate the steps' prices again: the polish left its own choices
@@ -770,7 +770,7 @@ func (s *search) polish(ctx context.Context, pol *polisher, start []float64, n i
 			s.stop()
 			break
 		}
-		if bound <= s.bestObj || !pb.step(ctx, L, pol.bestL) {
+		if bound <= s.bestObj || s.proven(s.bestObj) || !pb.step(ctx, L, pol.bestL) {
 			pol.done = true
 			break
 		}
@@ -924,7 +924,7 @@ func (s *search) prove(ctx context.Context, tried map[uint64]bool, depth int) (i
 	parentAllowed := lg.allowed
 	defer func() { lg.allowed = parentAllowed }()
 	bound, err := s.optimise(ctx, tried, depth == 0)
-	if err != nil || bound <= s.bestObj || ctx.Err() != nil {
+	if err != nil || bound <= s.bestObj || s.proven(s.bestObj) || ctx.Err() != nil {
 		return bound, err
 	}
 	// Evaluate at the best prices to read the relaxation's choices.
@@ -938,7 +938,7 @@ func (s *search) prove(ctx context.Context, tried map[uint64]bool, depth int) (i
 			return bound, err
 		}
 	}
-	if bound <= s.bestObj {
+	if bound <= s.bestObj || s.proven(s.bestObj) {
 		return bound, nil
 	}
 	children, pruned := s.roomBranches(L, margin)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roundtable-go/roundtable/assign/internal/randevent"
 	"github.com/roundtable-go/roundtable/benchmarks/families"
 	"github.com/roundtable-go/roundtable/model"
 )
@@ -189,5 +190,45 @@ func TestWeightGCD(t *testing.T) {
 		if got := pr.floorBound(c.x); got != c.want {
 			t.Errorf("floorBound(%v) = %d, want %d", c.x, got, c.want)
 		}
+	}
+}
+
+// TestStopsOnceProven checks that the search ends as soon as its plan
+// reaches the bound, whichever part of the search proved that bound.
+// On this event the LP relaxation gives the bound (the optimum), and the
+// plan reaches it only later, during the Lagrangian steps, whose own
+// bound stays above it: before they checked the search's bound too, they
+// went on until the time limit (10 s instead of 3.7 s with the default).
+func TestStopsOnceProven(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("slow: a 200-person event proven in seconds")
+	}
+	norm := randevent.New(16, plain200Config(15)).Normalized()
+	pr, err := compile(norm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No time limit, so that the search is the same everywhere; the
+	// proof comes at 28.8 million units of work, and without the fix the
+	// search runs on to its work limit.
+	proofAt := int64(-1)
+	opts := Options{Seed: 1, Workers: 1, WorkLimit: 64e6, OnImprove: func(p Progress) {
+		if p.Objective == p.Bound && proofAt < 0 {
+			proofAt = p.Work
+		}
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := newSearch(pr, opts, time.Now(), cancel)
+	s.lpEvent = norm
+	if err := s.run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if proofAt < 0 {
+		t.Fatalf("the plan (%d) never reached the bound (%d)", s.bestObj, s.bound)
+	}
+	t.Logf("proven at work %d, returned at %d", proofAt, pr.work)
+	if pr.work != proofAt {
+		t.Errorf("the search went on after its plan was proven optimal: work %d at the proof, %d at the end", proofAt, pr.work)
 	}
 }
