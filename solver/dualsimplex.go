@@ -65,6 +65,8 @@ type dualSimplex struct {
 	listed                 []bool // by position
 	bits                   bitset
 	density                [4]float64
+	denseOnly              bool // never a sparse solve (tests)
+	sparseSolves           int  // how many were made (tests)
 	touched                []int
 	inTouched              []bool
 	cands                  []cand
@@ -380,8 +382,9 @@ func (d *dualSimplex) btran(c []float64) {
 // returns out with the positions where B⁻¹b may be nonzero, ascending.
 // The numbers are those of ftran, bit for bit.
 func (d *dualSimplex) ftranSparse(b []float64, nz []int, out []int, density *float64) []int {
-	ok := *density < sparseShare/2
+	ok := *density < sparseShare/2 && !d.denseOnly
 	if ok {
+		d.sparseSolves++
 		out, ok = d.lu.solveSparse(b, nz, out[:0])
 	} else {
 		d.lu.solve(b)
@@ -473,8 +476,9 @@ func (d *dualSimplex) btranSparse(c []float64, nz []int, out []int, density *flo
 		d.listed[p] = false
 	}
 	d.inIdx = nz
-	ok := *density < sparseShare/2
+	ok := *density < sparseShare/2 && !d.denseOnly
 	if ok {
+		d.sparseSolves++
 		out, ok = d.lu.solveTSparse(c, nz, out[:0])
 	} else {
 		d.lu.solveT(c)

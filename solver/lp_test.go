@@ -504,7 +504,11 @@ func TestSimplexWarmBounds(t *testing.T) {
 // a column with an infinite bound in their round rows, which keeps the
 // crash away from those rows.
 func seatLP(rng *rand.Rand) *LP {
-	people, themes, rounds := 2+rng.IntN(6), 2+rng.IntN(3), 1+rng.IntN(3)
+	return seatLPSized(rng, 2+rng.IntN(6), 2+rng.IntN(3), 1+rng.IntN(3))
+}
+
+// seatLPSized is seatLP with the sizes given.
+func seatLPSized(rng *rand.Rand, people, themes, rounds int) *LP {
 	p := &LP{}
 	x := make([][][]int, people) // x[person][round][theme]
 	for a := range people {
@@ -548,6 +552,55 @@ func seatLP(rng *rand.Rand) *LP {
 		}
 	}
 	return p
+}
+
+// TestSparseSolvesMatchDense solves seating programmes of 900-4,000
+// rows twice, once with the sparse solves where the method finds them
+// worthwhile and once with dense solves only: the pivots, the solution
+// and the prices must be the same to the bit, so the index lists the
+// sparse solves keep miss no nonzero.
+func TestSparseSolvesMatchDense(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: programmes of thousands of rows")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	sparse := 0
+	for trial := range 6 {
+		p := seatLPSized(rng, 150+rng.IntN(250), 4+rng.IntN(4), 2+rng.IntN(2))
+		var sols [2]*LPSolution
+		for k, dense := range []bool{false, true} {
+			sx, err := NewSimplex(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sx.d.denseOnly = dense
+			if sols[k], err = sx.Solve(context.Background(), LPOptions{}); err != nil || sols[k].Status != LPOptimal {
+				t.Fatalf("trial %d (dense %v): %v, %v", trial, dense, sols[k], err)
+			}
+			if !dense {
+				sparse += sx.d.sparseSolves
+			} else if sx.d.sparseSolves != 0 {
+				t.Fatalf("trial %d: %d sparse solves where only dense ones were allowed", trial, sx.d.sparseSolves)
+			}
+		}
+		a, b := sols[0], sols[1]
+		if a.Iterations != b.Iterations {
+			t.Fatalf("trial %d: %d pivots with sparse solves, %d without", trial, a.Iterations, b.Iterations)
+		}
+		for j := range a.X {
+			if math.Float64bits(a.X[j]) != math.Float64bits(b.X[j]) {
+				t.Fatalf("trial %d: x[%d] is %g with sparse solves, %g without", trial, j, a.X[j], b.X[j])
+			}
+		}
+		for i := range a.Y {
+			if a.Y[i] != b.Y[i] {
+				t.Fatalf("trial %d: y[%d] is %g with sparse solves, %g without", trial, i, a.Y[i], b.Y[i])
+			}
+		}
+	}
+	if sparse < 1000 {
+		t.Errorf("only %d sparse solves: the test does not exercise them", sparse)
+	}
 }
 
 // TestCrashStart checks the crash basis on seating programmes: it takes
