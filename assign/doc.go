@@ -105,11 +105,13 @@
 // solved again from its last basis (solver.Simplex), until its solution
 // is integral (60 steps at most); that solution's plan is taken if it is
 // better. The first descent starts from the better plan instead of the
-// first pass of round flows, and every descent, walk and reseating stops
-// once the best plan reaches the bound. On the 16 events of
+// first pass of round flows, and every descent, walk, reseating,
+// subgradient step and branch stops once the best plan reaches the
+// bound, whichever part of the search proved it. On the 16 events of
 // BenchmarkSolveMixed200 the LP takes 7-60 ms and the solve at most
 // 78-81 ms (mean 40 ms, all 16 proven; 0.37-0.39 s before the LP; mean
-// 32-35 ms since the simplex starts from a crash basis); on
+// 32-35 ms since the simplex starts from a crash basis, 24-25 ms and
+// at most 72-74 ms since its solves exploit sparse right-hand sides); on
 // BenchmarkSolvePlain200, where seats are short, the dive took the
 // proven events from 10 to 12 of 16, and the crash basis to 13.
 //
@@ -119,8 +121,10 @@
 // day's family at 200 people the LP stayed 0.8 % above the optimum,
 // which the Lagrangian bound proves in 0.14 s). The LP takes a third of the time
 // left at most; its pivots cost time that grows with rows times columns,
-// and on regional's shape at 200 people (2,660 rows, 11,461 columns,
-// 8,000 pivots) it needs 2 s, so within a 1 s limit that third is lost.
+// and the path the pivots take varies: on regional's shape at 200 people
+// (2,600-2,800 rows, 9,600-11,900 columns) it needs 1,700-3,100 pivots
+// and 0.08-0.42 s, on two of BenchmarkSolvePlain200's events 4,400-6,700
+// pivots and 0.9-1.5 s, and within a 1 s limit such a third is lost.
 // Programmes of more than 2e8 rows times columns are not tried.
 //
 // When a gap remains and rooms are to be chosen, a depth-first branch and
