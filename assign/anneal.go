@@ -230,7 +230,7 @@ func (s *search) anneal(ctx context.Context, st *state, moves int, t0 float64) *
 		return st
 	}
 	best := s.walk(ctx, pr.newAnnealer(st), moves, t0, 0.1)
-	pr.work += int64(moves / 16) // a move costs a few map lookups
+	pr.addWork(int64(moves / 16)) // a move costs a few map lookups
 	return best
 }
 

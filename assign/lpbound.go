@@ -55,7 +55,7 @@ func (s *search) lpBound(ctx context.Context) *state {
 	if float64(lp.NumRows())*float64(lp.NumCols()) > lpMaxSize {
 		return nil
 	}
-	ctx, cancel := shareOfTimeLeft(ctx, 3)
+	ctx, cancel := s.share(ctx, 3)
 	defer cancel()
 	sx, err := solver.NewSimplex(lp)
 	if err != nil {
@@ -159,9 +159,16 @@ func (s *search) lpDive(ctx context.Context, sx *solver.Simplex, bins []int, x [
 // lpSolve solves sx from its last basis and counts its pivots as work,
 // pivotWork each.
 func (s *search) lpSolve(ctx context.Context, sx *solver.Simplex, pivotWork int64) (*solver.LPSolution, error) {
-	sol, err := sx.Solve(ctx, solver.LPOptions{})
+	var opts solver.LPOptions
+	if s.opts.WorkLimit > 0 {
+		// The pivots' work is counted after the solve: under a work limit
+		// they are capped beforehand to the share left (search.share).
+		left := (s.workCapAt() - s.pr.work) / max(1, pivotWork)
+		opts.MaxIterations = int(max(1, min(left, math.MaxInt32)))
+	}
+	sol, err := sx.Solve(ctx, opts)
 	if err == nil {
-		s.pr.work += int64(sol.Iterations) * pivotWork
+		s.pr.addWork(int64(sol.Iterations) * pivotWork)
 	}
 	return sol, err
 }

@@ -583,7 +583,7 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 			gr.sink = g.AddArc(gr.node, sink, low, seat, 0)
 		}
 		net.byTheme = byTheme
-		pr.work += int64(g.NumArcs())
+		pr.addWork(int64(g.NumArcs()))
 		return net
 	}
 	for k := range sessions {
@@ -617,7 +617,7 @@ func (pr *problem) buildRound(st *state, r int, open []sessionState, swaps bool,
 			gr.out = append(gr.out, [2]int{k, g.AddConvexArc(gr.node, 1+k, 0, steps)})
 		}
 	}
-	pr.work += int64(g.NumArcs())
+	pr.addWork(int64(g.NumArcs()))
 	return net
 }
 
@@ -632,7 +632,7 @@ func (net *roundNet) solve(ctx context.Context) (got, drop []int, err error) {
 		return nil, nil, err
 	}
 	if net.solved {
-		pr.work += int64(len(net.arcs)) / 4 // a warm re-solve touches a part of them
+		pr.addWork(int64(len(net.arcs)) / 4) // a warm re-solve touches a part of them
 	}
 	net.solved = true
 	got, drop = slices.Clone(net.got0), make([]int, pr.nP)

@@ -58,8 +58,12 @@ type problem struct {
 	// forbidden.
 
 	// work counts the search's effort (arcs of flows built, participants
-	// of relaxation passes), a clock that does not depend on the machine.
+	// of relaxation passes), a clock that does not depend on the machine;
+	// addWork adds to it.
 	work int64
+	// caps are the work shares of the stages running under a work limit
+	// (search.share), outermost first.
+	caps []workCap
 	// seatPrice is the dual value of a seat of each session in the last
 	// flow of its round: where the relaxation's prices start.
 	seatPrice []float64

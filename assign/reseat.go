@@ -157,7 +157,7 @@ func (a *annealer) reseat(block []int, nodes int, seatsOnly bool) int64 {
 	// Work (Options.WorkLimit): a node of the search counts as one, as
 	// do eight options looked at in a pricing pass (about the time of an
 	// arc of a round flow).
-	defer func() { pr.work += rs.work/8 + int64(rs.nodes) }()
+	defer func() { pr.addWork(rs.work/8 + int64(rs.nodes)) }()
 	if !rs.options(saved) || !rs.prices(share) {
 		restore()
 		return 0

@@ -44,10 +44,13 @@ type Options struct {
 	// plan or the bound improves.
 	OnImprove func(Progress)
 	// WorkLimit, when above 0, stops the search after this much work (arcs
-	// of the flows built plus participants of the relaxation's passes),
-	// whichever of it and TimeLimit comes first. Unlike time, work does not
-	// depend on the machine: a solve stopped by it gives the same plan
-	// everywhere.
+	// of the flows built plus participants of the relaxation's passes,
+	// 1 to 4 million a second here), whichever of it and TimeLimit comes first.
+	// Unlike time, work does not depend on the machine: under a work limit
+	// the search's stages share out the work left instead of the time
+	// left, so a solve stopped by it gives the same plan everywhere, byte
+	// for byte (one stopped by TimeLimit depends on the machine's speed
+	// and load).
 	WorkLimit int64
 	// Fair replaces the sum by a lexicographic order: first the fewest
 	// missing sessions, then the fewest people placed in a theme they did
@@ -283,13 +286,13 @@ func (s *search) descend(ctx context.Context, st *state, share int) error {
 	// these passes cost.
 	s.offerScored(cur, obj)
 	s.startBound()
-	ctx, cancelPasses := shareOfTimeLeft(ctx, share)
+	ctx, cancelPasses := s.share(ctx, share)
 	defer cancelPasses()
 	// Reseating takes a third of the passes' time at most: on regional's
 	// shape at 200 people (12 themes, 3 rounds) it took all of a 1 s
 	// solve, and the bound, which starts after the first descent, never
 	// got going.
-	reseatCtx, cancel := shareOfTimeLeft(ctx, 3)
+	reseatCtx, cancel := s.share(ctx, 3)
 	defer cancel()
 	for improved := pr.nP <= largeEvent; improved && !s.proven(obj) && ctx.Err() == nil && !s.workDone(); {
 		improved = false
@@ -465,6 +468,62 @@ func (s *search) workDone() bool {
 	return s.opts.WorkLimit > 0 && s.pr.work >= s.opts.WorkLimit
 }
 
+// share gives a stage of the search 1/n of what is left: of the time
+// (shareOfTimeLeft), or, under a work limit (Options.WorkLimit), of the
+// work, and no share of the time. A share of time ends wherever the
+// machine happens to be; a share of work ends at the same point of the
+// search on every machine, so that a solve stopped by its work limit
+// gives the same plan everywhere. The stage's context is cancelled once
+// the work passes its share (problem.addWork); call the returned function
+// when the stage ends.
+func (s *search) share(ctx context.Context, n int) (context.Context, context.CancelFunc) {
+	if s.opts.WorkLimit <= 0 {
+		return shareOfTimeLeft(ctx, n)
+	}
+	pr := s.pr
+	at := pr.work + max(0, s.workCapAt()-pr.work)/int64(n)
+	cctx, cancel := context.WithCancel(ctx)
+	k := len(pr.caps)
+	pr.caps = append(pr.caps, workCap{at: at, cancel: cancel})
+	pr.addWork(0) // a share of nothing ends at once
+	return cctx, func() {
+		pr.caps = pr.caps[:k]
+		cancel()
+	}
+}
+
+// workCapAt is the work at which the innermost stage running ends: its
+// share, or the work limit (math.MaxInt64 without one).
+func (s *search) workCapAt() int64 {
+	if k := len(s.pr.caps); k > 0 {
+		return s.pr.caps[k-1].at
+	}
+	if s.opts.WorkLimit > 0 {
+		return s.opts.WorkLimit
+	}
+	return math.MaxInt64
+}
+
+// workCap is a stage's share of the work: its context is cancelled once
+// the work reaches at.
+type workCap struct {
+	at     int64
+	cancel context.CancelFunc
+}
+
+// addWork counts work done and ends the stages whose share it used up.
+// The whole search stops at the work limit elsewhere (search.workDone),
+// where it has a plan to return.
+func (pr *problem) addWork(n int64) {
+	pr.work += n
+	for _, c := range pr.caps {
+		if pr.work >= c.at {
+			c.cancel() // and every stage inside it
+			return
+		}
+	}
+}
+
 // shareOfTimeLeft returns ctx with a deadline 1/n of its time left from
 // now, when it has one.
 func shareOfTimeLeft(ctx context.Context, n int) (context.Context, context.CancelFunc) {
@@ -534,7 +593,7 @@ func (s *search) perturb(ctx context.Context, tried map[uint64]bool, root []floa
 		if err := s.tryDelegations(ctx, tried); err != nil {
 			return err
 		}
-		s.pr.work += int64(s.pr.nP * s.pr.nR)
+		s.pr.addWork(int64(s.pr.nP * s.pr.nR))
 		if s.workDone() {
 			s.stop()
 		}
@@ -637,7 +696,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 		// prices are pooled, the choices crowd the first of each theme's
 		// parallel sessions and make poor plans: only the rooms' rounds,
 		// when there are rooms to choose, are worth a plan so early.
-		s.pr.work += int64(s.pr.nP * s.pr.nR)
+		s.pr.addWork(int64(s.pr.nP * s.pr.nR))
 		if s.workDone() {
 			s.stop()
 			break
@@ -786,7 +845,7 @@ func (s *search) polish(ctx context.Context, pol *polisher, start []float64, n i
 			pol.bound = min(pol.bound, bound)
 			s.setBound(bound)
 		}
-		s.pr.work += int64(s.pr.nP * s.pr.nR)
+		s.pr.addWork(int64(s.pr.nP * s.pr.nR))
 		if s.workDone() {
 			s.stop()
 			break
@@ -839,7 +898,10 @@ type pooledBundle struct {
 	b      *solver.Bundle
 	stall  int       // evaluations since optimise's best value last fell by a billionth
 	walkAt time.Time // when stallWalk is due at the latest (zero: never)
-	wrote  bool      // the prices are ps.y, written by step
+	// walkWork replaces walkAt under a work limit: the work at which the
+	// walk is due (0: never).
+	walkWork int64
+	wrote    bool // the prices are ps.y, written by step
 }
 
 // bundleStall is the number of evaluations without progress after which
@@ -856,7 +918,9 @@ func (s *search) newPooledBundle(ctx context.Context) *pooledBundle {
 	}
 	pb := &pooledBundle{s: s, ps: lg.newPooledSpace()}
 	pb.b = pb.ps.newBundle()
-	if dl, ok := ctx.Deadline(); ok {
+	if s.opts.WorkLimit > 0 {
+		pb.walkWork = s.pr.work + max(0, s.opts.WorkLimit-s.pr.work)/walkAtShare
+	} else if dl, ok := ctx.Deadline(); ok {
 		pb.walkAt = time.Now().Add(time.Until(dl) / walkAtShare)
 	}
 	return pb
@@ -901,7 +965,7 @@ func (pb *pooledBundle) step(ctx context.Context, L, bestL float64) bool {
 	}
 	b.Next(ps.y)
 	if !s.stallWalked && !s.boundOnly && s.pr.nP > largeEvent {
-		if bestL-obj < walkGap*math.Abs(obj) || (!pb.walkAt.IsZero() && time.Now().After(pb.walkAt)) {
+		if bestL-obj < walkGap*math.Abs(obj) || (!pb.walkAt.IsZero() && time.Now().After(pb.walkAt)) || (pb.walkWork > 0 && s.pr.work >= pb.walkWork) {
 			s.stallWalk(ctx)
 		}
 	}
@@ -937,7 +1001,7 @@ func (s *search) stallWalk(ctx context.Context) {
 // a tenth) of perMoves moves per participant and round from st, within
 // 1/share of the time left.
 func (s *search) coolWalk(ctx context.Context, st *state, perMoves, share int) {
-	wctx, cancel := shareOfTimeLeft(ctx, share)
+	wctx, cancel := s.share(ctx, share)
 	defer cancel()
 	s.offer(s.anneal(wctx, st, perMoves*s.pr.nP*s.pr.nR, 1))
 }
@@ -1194,7 +1258,7 @@ func (s *search) tryDelegations(ctx context.Context, tried map[uint64]bool) erro
 	// A quarter of the time left at most, so that the bound keeps most
 	// of it: on national's shape at 1,000 people one descent took 5 s,
 	// and the bound got a few steps of a 10 s solve.
-	dctx, cancel := shareOfTimeLeft(ctx, 4)
+	dctx, cancel := s.share(ctx, 4)
 	defer cancel()
 	return ctxErr(ctx, s.descend(dctx, st, 1))
 }

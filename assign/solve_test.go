@@ -232,3 +232,89 @@ func TestStopsOnceProven(t *testing.T) {
 		t.Errorf("the search went on after its plan was proven optimal: work %d at the proof, %d at the end", proofAt, pr.work)
 	}
 }
+
+// TestShareOfWork checks the stages' shares under a work limit: no share
+// of the time (a deadline would end a stage wherever the machine happens
+// to be), and the stage's context ends exactly when the work passes its
+// share of what is left, nested shares included; the work limit itself
+// is left to the search, which must still return its plan.
+func TestShareOfWork(t *testing.T) {
+	pr := &problem{}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	s := newSearch(pr, Options{WorkLimit: 1000}, time.Now(), cancel)
+	pr.addWork(200)
+	outer, endOuter := s.share(ctx, 4) // 200 of the 800 left: ends at 400
+	if _, ok := outer.Deadline(); !ok {
+		t.Fatal("the share lost its parent's deadline")
+	}
+	if dl, _ := outer.Deadline(); time.Until(dl) < 59*time.Minute {
+		t.Errorf("under a work limit the share has a deadline of its own: %v left", time.Until(dl))
+	}
+	inner, endInner := s.share(outer, 2) // 100 of the 200 left: ends at 300
+	pr.addWork(99)
+	if inner.Err() != nil || outer.Err() != nil {
+		t.Fatalf("ended at work %d, before its share", pr.work)
+	}
+	pr.addWork(1)
+	if inner.Err() == nil {
+		t.Fatalf("the inner share goes on at work %d, its end", pr.work)
+	}
+	if outer.Err() != nil {
+		t.Fatal("the inner share's end ended the outer one")
+	}
+	endInner()
+	pr.addWork(99)
+	if outer.Err() != nil {
+		t.Fatalf("the outer share ended at work %d, before 400", pr.work)
+	}
+	pr.addWork(500) // past the share and the limit at once
+	if outer.Err() == nil {
+		t.Fatal("the outer share goes on past its end")
+	}
+	endOuter()
+	if ctx.Err() != nil {
+		t.Error("the shares ended the whole search")
+	}
+	if len(pr.caps) != 0 {
+		t.Errorf("%d shares left after their stages ended", len(pr.caps))
+	}
+	// Without a work limit the share is one of the time left.
+	s = newSearch(pr, Options{}, time.Now(), cancel)
+	timed, endTimed := s.share(ctx, 4)
+	defer endTimed()
+	if dl, ok := timed.Deadline(); !ok || time.Until(dl) > 16*time.Minute {
+		t.Errorf("without a work limit the share is not a quarter of the hour left: %v", time.Until(dl))
+	}
+}
+
+// TestWorkLimitSameEverywhere solves an event whose LP (0.75 s here)
+// outlasts its third of a 2 s time limit, once with that limit and once
+// with an hour, both stopped by the same work limit (at about 1 s here):
+// the plans must be the same, byte for byte. When the stages' shares
+// were of the time left, they were not.
+func TestWorkLimitSameEverywhere(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("slow: a 200-person event solved twice")
+	}
+	ev := randevent.New(16, plain200Config(15))
+	var plans [2][]byte
+	for i, limit := range []time.Duration{time.Hour, 2 * time.Second} {
+		start := time.Now()
+		plan := solve(t, ev, Options{TimeLimit: limit, WorkLimit: 3_200_000, Seed: 1})
+		if took := time.Since(start); i == 0 && took > 1500*time.Millisecond {
+			t.Skipf("the work limit took %v here: a 2 s limit might end the search first", took)
+		}
+		if plan.Status == model.StatusOptimal {
+			t.Fatal("proven before the work limit: the test no longer tests it")
+		}
+		var buf bytes.Buffer
+		if err := model.EncodePlan(&buf, plan); err != nil {
+			t.Fatal(err)
+		}
+		plans[i] = buf.Bytes()
+	}
+	if !bytes.Equal(plans[0], plans[1]) {
+		t.Error("the same work limit gave two plans")
+	}
+}

@@ -46,7 +46,13 @@
 // then the fewest people placed in a theme they did not rank, then in
 // their last ranked theme, and so on, then the score (assign.Options.Fair).
 // -seed and -workers tune the search; the same event, seed and workers
-// give the same plan when the search ends before its time limit.
+// give the same plan when the search ends before its time limit (proven
+// optimal, or stopped by -work-limit). Where the time limit stops it, the
+// plan depends on the machine's speed and load; -work-limit N stops it
+// after N units of work instead (assign.Options.WorkLimit: arcs of the
+// flows built plus participants of the relaxation's passes, 1 to 4 million
+// a second), the same on every machine, so that the plan is the same byte
+// for byte everywhere.
 //
 // A solve that runs longer than a second shows a live line on standard
 // error (elapsed time, objective, bound, gap) when standard error is a
@@ -104,6 +110,7 @@ type options struct {
 	out           string // directory for the organiser's files; "" for none
 	verbose       bool   // progress line with -format json too
 	timeLimit     time.Duration
+	workLimit     int64 // assign.Options.WorkLimit; 0 for none
 	seed          uint64
 	workers       int
 	fair          bool   // lexicographic order of ranks instead of the sum
@@ -124,13 +131,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "", "write rosters, Zoom and Teams rooms, calendars and report.html into `DIR`")
 	fs.BoolVar(&o.verbose, "v", false, "show the progress line on a terminal with -format json too")
 	fs.DurationVar(&o.timeLimit, "time-limit", assign.DefaultTimeLimit, "stop the search after this `duration` with the best plan found")
-	fs.Uint64Var(&o.seed, "seed", 0, "`seed` of the search; the same event and seed give the same plan")
+	fs.Int64Var(&o.workLimit, "work-limit", 0, "stop the search after this `amount` of work: unlike -time-limit the same on every machine, so the plan is too (0: no limit)")
+	fs.Uint64Var(&o.seed, "seed", 0, "`seed` of the search; the same event, seed and workers give the same plan if the search ends before -time-limit")
 	fs.IntVar(&o.workers, "workers", 1, "`number` of goroutines of the search")
 	fs.BoolVar(&o.fair, "fair", false, "fairness first: fewest missing sessions, then fewest people in unranked and low-ranked themes, then the score")
 	fs.StringVar(&o.previous, "previous", "", "repair the plan people were told, `PLAN.json`, instead of solving afresh, and show what changed")
 	fs.StringVar(&o.whatif, "whatif", "", "solve the event and the scenarios of `FILE` and compare them in a table")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: kennisdag [-event FILE] [-registrations FILE.csv] [-format text|json] [-explain] [-out DIR] [-time-limit 10s] [-seed N] [-workers N] [-fair] [-v] [-summary] [-previous PLAN.json] [-whatif FILE]\n\n")
+		fmt.Fprintf(fs.Output(), "usage: kennisdag [-event FILE] [-registrations FILE.csv] [-format text|json] [-explain] [-out DIR] [-time-limit 10s] [-work-limit N] [-seed N] [-workers N] [-fair] [-v] [-summary] [-previous PLAN.json] [-whatif FILE]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -147,6 +155,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.timeLimit <= 0 {
 		fmt.Fprintf(stderr, "kennisdag: -time-limit %v: give a positive duration such as 10s\n", o.timeLimit)
 		return o, errors.New("kennisdag: bad -time-limit")
+	}
+	if o.workLimit < 0 {
+		fmt.Fprintf(stderr, "kennisdag: -work-limit %d: give 0 (no limit) or more\n", o.workLimit)
+		return o, errors.New("kennisdag: bad -work-limit")
 	}
 	if o.workers < 1 {
 		fmt.Fprintf(stderr, "kennisdag: -workers %d: give 1 or more\n", o.workers)
@@ -196,7 +208,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// Ctrl-C stops the search; the best plan so far is still printed.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	solveOpts := assign.Options{TimeLimit: opts.timeLimit, Seed: opts.seed, Workers: opts.workers, Fair: opts.fair}
+	solveOpts := assign.Options{TimeLimit: opts.timeLimit, WorkLimit: opts.workLimit, Seed: opts.seed, Workers: opts.workers, Fair: opts.fair}
 	if opts.whatif != "" {
 		return runWhatif(ctx, opts, ev, solveOpts, stdout, stderr)
 	}

@@ -220,6 +220,30 @@ func TestRunDefault(t *testing.T) {
 	}
 }
 
+// TestRunWorkLimit checks that -work-limit reaches the search: at one
+// unit of work it stops at its first plan, short of the proof the
+// embedded event otherwise gets, and twice gives the same bytes.
+func TestRunWorkLimit(t *testing.T) {
+	var outs [2]string
+	for i := range outs {
+		code, js, errs := runCmd(t, "-work-limit", "1", "-time-limit", "2m", "-format", "json")
+		if code != 0 || errs != "" {
+			t.Fatalf("exit %d, stderr:\n%s", code, errs)
+		}
+		plan, err := model.DecodePlan(strings.NewReader(js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plan.Status == model.StatusOptimal {
+			t.Errorf("proven optimal with one unit of work: -work-limit did not reach the search")
+		}
+		outs[i] = js
+	}
+	if outs[0] != outs[1] {
+		t.Error("the same -work-limit and seed gave two plans")
+	}
+}
+
 func TestRunRegistrations(t *testing.T) {
 	code, out, errs := runCmd(t, "-summary", "-registrations", filepath.Join("testdata", "registrations.csv"))
 	if code != 0 {
@@ -252,6 +276,7 @@ func TestRunInputErrors(t *testing.T) {
 		{"bad format", []string{"-format", "xml"}, "text or json"},
 		{"bad time limit", []string{"-time-limit", "0s"}, "positive duration"},
 		{"bad workers", []string{"-workers", "0"}, "1 or more"},
+		{"bad work limit", []string{"-work-limit", "-1"}, "0 (no limit) or more"},
 		{"argument", []string{"event.json"}, "unexpected argument"},
 		{"missing event", []string{"-event", filepath.Join(dir, "missing.json")}, "missing.json"},
 		{"truncated JSON", []string{"-event", notJSON}, notJSON},
