@@ -131,6 +131,20 @@
 // pivots and 0.9-1.5 s, and within a 1 s limit such a third is lost.
 // Programmes of more than 2e8 rows times columns are not tried.
 //
+// Small events are solved exactly by a branch and bound over that LP:
+// those of up to 60 people whose programme has at most 5,000 columns and
+// a repeatPair weight, which the Lagrangian bound leaves out (it cannot
+// prove a plan that repeats a meeting optimal), and tiny ones of at most
+// 1,000 columns without it, where the bound may stay a grain above the
+// optimum without the minimum sizes. After the first descent it solves
+// the LP at each node from the last basis, prunes nodes the LP proves
+// cannot beat the best plan, branches on the most fractional binary (up
+// first), and takes each integral solution as a plan, as it stands; done,
+// it proves the best plan optimal. It takes half the time left at most.
+// Of 400 tiny random events (4-6 people, every rule mixed) 56 had stayed
+// unproven until a 5 s limit (4 min 40 s in all); now all are proven, in
+// 0.18 s in all.
+//
 // When a gap remains and rooms are to be chosen, a depth-first branch and
 // bound over the rooms' rounds closes it: at each node the prices are
 // optimised again, every round whose value in the relaxation shows it

@@ -211,6 +211,7 @@ func (s *search) run(ctx context.Context) error {
 		}
 		return &SetupError{Problems: []string{pr.noPlanReason()}}
 	}
+	s.lpBranch(ctx)
 	s.startBound()
 	return s.improve(ctx)
 }
