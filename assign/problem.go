@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 
 	"github.com/roundtable-go/roundtable/model"
 )
@@ -218,7 +219,67 @@ func compile(ev *model.Event) (*problem, error) {
 		pr.pValue[i] = row
 	}
 	pr.hubs = pr.nP > largeEvent
+	if problems := pr.pinProblems(); len(problems) > 0 {
+		return nil, &SetupError{Problems: problems}
+	}
 	return pr, nil
+}
+
+// pinProblems says where the pins alone break a hard rule: more people
+// pinned to a session than it seats, or more of one organisation than
+// maxPerOrganisation lets in. No plan can keep such pins, and the search,
+// which takes them as given, would build plans that break the rule.
+func (pr *problem) pinProblems() []string {
+	pinned := make([][]int, pr.nS)
+	for p := range pr.nP {
+		for r := range pr.nR {
+			if s := pr.pin(p, r); s >= 0 {
+				pinned[s] = append(pinned[s], p)
+			}
+		}
+	}
+	var problems []string
+	for s, ps := range pinned {
+		sid := pr.ev.Sessions[s].ID
+		if n := len(ps); n > pr.sCap[s] {
+			problems = append(problems, fmt.Sprintf("session %q seats %d but %d participants are pinned to it (%s): raise its capacity or unpin %d of them",
+				sid, pr.sCap[s], n, pr.participantList(ps), n-pr.sCap[s]))
+		}
+		if pr.maxPerOrg <= 0 {
+			continue
+		}
+		byOrg := map[int][]int{}
+		var orgs []int
+		for _, p := range ps {
+			o := pr.pOrg[p]
+			if byOrg[o] == nil {
+				orgs = append(orgs, o)
+			}
+			byOrg[o] = append(byOrg[o], p)
+		}
+		for _, o := range orgs {
+			if n := len(byOrg[o]); n > pr.maxPerOrg {
+				problems = append(problems, fmt.Sprintf("%d participants of %s are pinned to session %q (%s), above maxPerOrganisation %d: unpin %d of them or raise maxPerOrganisation",
+					n, pr.orgName(o), sid, pr.participantList(byOrg[o]), pr.maxPerOrg, n-pr.maxPerOrg))
+			}
+		}
+	}
+	return problems
+}
+
+// participantList names participants by id, the first five and how many
+// more.
+func (pr *problem) participantList(ps []int) string {
+	const show = 5
+	ids := make([]string, 0, show)
+	for _, p := range ps[:min(len(ps), show)] {
+		ids = append(ids, fmt.Sprintf("%q", pr.ev.Participants[p].ID))
+	}
+	list := strings.Join(ids, ", ")
+	if len(ps) > show {
+		list += fmt.Sprintf(" and %d more", len(ps)-show)
+	}
+	return list
 }
 
 func indexOf[T any](items []T, id func(T) string) map[string]int {

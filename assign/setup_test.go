@@ -51,6 +51,25 @@ func TestSolveSetupErrors(t *testing.T) {
 			},
 			wants: []string{"no host is available for Genk in rounds r1, r2", "in r1 a member is pinned", "in r2 no host is available"},
 		},
+		{
+			name: "more pinned than a session seats",
+			edit: func(ev *model.Event) {
+				ev.Defaults.Capacity = 1
+				ev.Participants[1].Pinned = map[string]string{"r2": "zorg-r2"}
+				ev.Participants[2].Pinned = map[string]string{"r2": "zorg-r2"}
+			},
+			wants: []string{`session "zorg-r2" seats 1 but 2 participants are pinned to it ("p2", "p3")`, "raise its capacity or unpin 1 of them"},
+		},
+		{
+			name: "more of one organisation pinned than maxPerOrganisation",
+			edit: func(ev *model.Event) {
+				ev.Rules.MaxPerOrganisation = 1
+				ev.Participants = append(ev.Participants, model.Participant{ID: "p4", Organisation: "peer", Preferences: []string{"zorg"}})
+				ev.Participants[1].Pinned = map[string]string{"r2": "zorg-r2"}
+				ev.Participants[3].Pinned = map[string]string{"r2": "zorg-r2"}
+			},
+			wants: []string{`2 participants of Peer are pinned to session "zorg-r2" ("p2", "p4"), above maxPerOrganisation 1`},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ev := setupEvent()
