@@ -11,10 +11,14 @@ import (
 // lpBranchMaxCols bounds the LP relaxations whose MIP lpBranch solves by
 // branch and bound where the event has a repeatPair weight (a few
 // thousand columns: a small event), and lpBranchTinyCols where it has
-// none (a tiny one: some 30 people).
+// none (a tiny one: some 30 people). Beyond lpBranchMaxPeople the
+// programme has too many columns anyway, and with a repeatPair weight
+// building it would take long: it has a column per pair of participants
+// and session they could share.
 const (
-	lpBranchMaxCols  = 5000
-	lpBranchTinyCols = 1000
+	lpBranchMaxCols   = 5000
+	lpBranchTinyCols  = 1000
+	lpBranchMaxPeople = 60
 )
 
 // lpBranch solves small events exactly, by a depth-first branch and
@@ -42,10 +46,7 @@ const (
 // LP's bound.
 func (s *search) lpBranch(ctx context.Context) {
 	ev := s.lpEvent
-	// Beyond some 60 people the programme has too many columns anyway,
-	// and with a repeatPair weight building it would take long: it has a
-	// column per pair of participants and session they could share.
-	if ev == nil || s.pr.nP > 60 || s.proven(s.bestObj) {
+	if ev == nil || s.pr.nP > lpBranchMaxPeople || s.proven(s.bestObj) {
 		return
 	}
 	m, err := mip.BuildLean(ev)
