@@ -17,9 +17,9 @@ import (
 // *SetupError (and then brute force finds no plan either), every rule
 // kept and nobody lost (oracleCheck), the objective at most brute
 // force's best and the bound at least that, and equal to it when the
-// plan is called optimal. The seeds are the tiny events of the brute
-// force tests and FORMAT.md's worked example; `go test -fuzz FuzzSolve`
-// mutates them.
+// plan is called optimal; then Explain, which must explain everyone and
+// every session. The seeds are the tiny events of the brute force tests;
+// `go test -fuzz FuzzSolve` mutates them.
 func FuzzSolve(f *testing.F) {
 	for i := range 12 {
 		var buf bytes.Buffer
@@ -61,6 +61,27 @@ func FuzzSolve(f *testing.F) {
 		}
 		if plan.Status == model.StatusOptimal && plan.Objective != best {
 			t.Fatalf("called optimal at %d, brute force's best is %d", plan.Objective, best)
+		}
+		// Explain: one explanation per participant, then per session, in
+		// the event's order, without error.
+		exps, err := Explain(ev, plan)
+		if err != nil {
+			t.Fatalf("Explain: %v", err)
+		}
+		var subjects []string
+		for _, p := range ne.Participants {
+			subjects = append(subjects, p.ID)
+		}
+		for _, s := range ne.Sessions {
+			subjects = append(subjects, s.ID)
+		}
+		if len(exps) != len(subjects) {
+			t.Fatalf("Explain gave %d explanations for %d participants and sessions", len(exps), len(subjects))
+		}
+		for i, e := range exps {
+			if e.Subject != subjects[i] || len(e.Lines) == 0 {
+				t.Fatalf("explanation %d is of %q with %d lines, want %q with some", i, e.Subject, len(e.Lines), subjects[i])
+			}
 		}
 	})
 }
