@@ -115,13 +115,13 @@ func FuzzRepair(f *testing.F) {
 			return
 		}
 		next := ne.Clone()
-		p := int(k) % len(next.Participants)
+		p, j := int(k)%len(next.Participants), int(k)%len(next.Sessions)
 		switch op % 5 {
 		case 0:
 			next.Participants = slices.Delete(next.Participants, p, p+1)
 		case 1:
 			c := int(v % 4)
-			next.Sessions[int(k)%len(next.Sessions)].Capacity = &c
+			next.Sessions[j].Capacity = &c
 		case 2:
 			late := next.Participants[p]
 			late.ID, late.Pinned = "late", nil
@@ -130,8 +130,8 @@ func FuzzRepair(f *testing.F) {
 			next.Participants[p].Rounds = []string{next.Rounds[int(v)%len(next.Rounds)].ID}
 			next.Participants[p].Pinned = nil
 		case 4:
-			gone := next.Sessions[int(k)%len(next.Sessions)].ID
-			next.Sessions = slices.Delete(next.Sessions, int(k)%len(next.Sessions), int(k)%len(next.Sessions)+1)
+			gone := next.Sessions[j].ID
+			next.Sessions = slices.Delete(next.Sessions, j, j+1)
 			for i := range next.Participants {
 				for r, s := range next.Participants[i].Pinned {
 					if s == gone {
