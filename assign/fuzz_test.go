@@ -107,7 +107,7 @@ func FuzzRepair(f *testing.F) {
 			return
 		}
 		ne := ev.Normalized()
-		if len(ne.Participants) == 0 || len(ne.Participants) > 8 || len(ne.Rounds) > 3 || len(ne.Sessions) > 10 {
+		if len(ne.Participants) == 0 || len(ne.Sessions) == 0 || len(ne.Participants) > 8 || len(ne.Rounds) > 3 || len(ne.Sessions) > 10 {
 			return
 		}
 		prev, err := Solve(context.Background(), ne, Options{TimeLimit: time.Minute, WorkLimit: 300_000, Seed: 1})
