@@ -156,6 +156,9 @@ type search struct {
 	// LP bound (lpBound); nil where the search's problem differs.
 	lpEvent *model.Event
 	lpDone  bool
+	// lp is the LP relaxation lpBound started and lpResume is to finish;
+	// nil when there is none or it is done.
+	lp *lpRun
 }
 
 func (s *search) report() {
@@ -212,6 +215,7 @@ func (s *search) run(ctx context.Context) error {
 		return &SetupError{Problems: []string{pr.noPlanReason()}}
 	}
 	s.lpBranch(ctx)
+	s.lpResume(ctx)
 	s.startBound()
 	return s.improve(ctx)
 }
