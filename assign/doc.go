@@ -88,7 +88,7 @@
 // first stalled 130 points above CBC's optimum, which the restarts reach
 // within 10 s.
 //
-// # The LP bound, on events of up to a thousand people
+// # The LP bound, on events of up to three thousand people
 //
 // On such events without a repeatPair weight, whose delegation rooms (if
 // any) each have only one round to meet in, the linear relaxation of the
@@ -129,25 +129,26 @@
 // (2,600-2,800 rows, 9,600-11,900 columns) it needs 1,700-3,100 pivots
 // and 0.08-0.42 s, on two of BenchmarkSolvePlain200's events 4,400-6,700
 // pivots and 0.9-1.5 s, and within a 1 s limit such a third is lost.
-// Programmes of 2e8 to 1e10 rows times columns (events of 400-1,000
-// people) get a tenth of the time left first: on those measured the LP
-// took anything from 0.2 s to over 20 s, whatever their size. An LP
-// stopped short of its optimum is taken up again after the first descent,
-// from its last basis, for half the time left, if at the pace of its
-// pivots so far it can make as many as the programme has rows in that
-// time (the LPs measured took 0.3 to 1.5 times as many); otherwise it is
-// dropped, and the Lagrangian bound has the time. On six random events
-// of 1,000 people, 50 organisations, 8 themes and 2 rounds with seats
-// short (the shape REFERENCES.md measures CBC on), at 10 s, four are now
-// proven optimal (CBC proves them in 2.5-4.3 s) instead of none, where
-// the plans had stayed 60-400 points below CBC's optimum (it was the
-// plan, not the bound, that fell short); the fifth came within 0.011 %
-// (0.077 % before), and the sixth, whose LP alone takes 11 s, lost a
-// little (0.41 % to 0.53 %). On 18 events of 300-900 people (regional,
-// national, flanders and kennisdag shapes) the gaps summed went from
-// 0.81 % to 0.73 % at 10 s, three more proven, and stayed alike at 1 s
-// (7.9 % and 7.5 %).
-// Larger programmes are not tried.
+// Programmes of 2e8 to 1e10 rows times columns (events of 400-3,000
+// people with few themes and rounds) get a tenth of the time left first:
+// on those measured the LP took anything from 0.2 s to over 20 s,
+// whatever their size. An LP stopped short of its optimum is taken up
+// again after the first plan and its descent, from its last basis, for
+// half the time left, if at the pace of its pivots so far it can make
+// half as many as the programme has rows in that time (the LPs measured
+// took 0.3 to 1.5 times as many); otherwise it is dropped, and the
+// Lagrangian bound has the time. The plans from the LP's solution and its dive get
+// time of their own, not what the LP left of its share. Measured at 10 s
+// on 12 random events with seats for about 88 % of the people in each
+// round (1,000, 2,000 and 3,000 people in organisations of 20, 8 themes,
+// 2 rounds: the shape REFERENCES.md measures CBC on), where the plans had
+// stayed 60-1,000 points below the optimum (the plan, not the bound, fell
+// short: CBC proves them in 2.5-22 s): proven 0 before, 7 after, gaps
+// summed 2.84 % before, 1.17 % after (3,000 people, seed 200: 0.50 % to
+// 0.004 %), and at 1 s alike (4.6 % and 4.5 %). On 18 events of 300-900
+// people (regional, national, flanders and kennisdag shapes) the gaps
+// summed went from 0.71 % to 0.64 % at 10 s (6 proven, 5 before) and
+// stayed alike at 1 s (7.7 % and 7.6 %). Larger programmes are not tried.
 //
 // Small events are solved exactly by a branch and bound over that LP:
 // those of up to 60 people whose programme has at most 5,000 columns and

@@ -12,8 +12,11 @@ import (
 // lpMaxPeople is the largest event whose LP relaxation Solve solves by
 // the simplex method. The programme has a column per (participant,
 // session) a participant may take and a row per participant and round:
-// at 200 people 900-2,300 rows, solved in 7-65 ms (BenchmarkSolveMixed200).
-const lpMaxPeople = 1000
+// at 200 people 900-2,300 rows, solved in 7-65 ms (BenchmarkSolveMixed200);
+// at 2,000-3,000 people with 8 themes and 2 rounds 22,000-35,000 rows,
+// solved in 1-20 s (the size check, lpLateSize, rules out most events of
+// that many people: regional's 3,000 have 2.5e11).
+const lpMaxPeople = 3000
 
 // lpMaxSize bounds rows times columns of the LP solved first, with a
 // third of the time left: a pivot costs time that grows with both, and
@@ -21,8 +24,8 @@ const lpMaxPeople = 1000
 // people; a mixed event of 800) the LP took about 2 s here, at 8 million
 // 30-60 ms. Up to lpLateSize the LP is tried too, but it gets a tenth of
 // the time left first, and, if that is not enough, goes on from where it
-// stopped once the first descent is done (lpResume): on
-// programmes of 2e8 to 7e9 (events of 400-1,000 people, rooms absent or
+// stopped after the first plan and its descent (lpResume): on
+// programmes of 2e8 to 7e9 (events of 400-3,000 people, rooms absent or
 // fixed) it took 0.2 s to over 20 s, not in line with the size: a pivot
 // costs what the basis's inverse holds, and how many pivots it takes
 // depends on the path. Where it ends, its optimum is the integer optimum
@@ -59,6 +62,14 @@ func (s *search) lpBound(ctx context.Context) *state {
 	if s.pr.nP > lpMaxPeople || ev.Weights.RepeatPair != 0 || s.pr.roomRoundsToChoose() {
 		return nil
 	}
+	// Rows and columns from the sizes alone, before the programme is
+	// built (1 s for regional's 3,000 people): a column per participant
+	// and session (more with the colleague increments), a row per
+	// participant and round or theme and per organisation and session.
+	pr := s.pr
+	if float64(pr.nP*(pr.nR+pr.nT)+pr.nO*pr.nS)*float64(pr.nP*pr.nS) > lpLateSize {
+		return nil
+	}
 	m, err := mip.BuildLean(ev)
 	if err != nil {
 		return nil // the search finds the reason itself
@@ -93,19 +104,20 @@ type lpRun struct {
 
 // lpResume goes on with an LP that lpBound left unsolved, for half the
 // time (or work) left at most, and offers its plan. It gives up on the LP
-// instead where, at the pace of its pivots so far, it would not reach as
-// many pivots as the programme has rows (the LPs of events of 200-1,000
-// people measured took 0.3 to 1.5 times that many) in half the time
-// left: without that test, at a 1 s limit, the LP's second slice only
-// took time from the Lagrangian bound on events of 400-900 people
+// instead where, at the pace of its pivots so far, it would not reach
+// half as many pivots as the programme has rows (the LPs of events of
+// 200-3,000 people measured took 0.3 to 1.5 times that many) in half the
+// time left: without that test, at a 1 s limit, the LP's second slice
+// only took time from the Lagrangian bound on events of 400-900 people
 // (national's shape at 400 and 900 people: gaps of 2.3 % and 7.6 %
-// instead of 0.5 % and 3.3 %).
+// instead of 0.5 % and 3.3 %). With a whole row count as the test, the
+// LPs of 3,000 people (0.35 times their rows) were never taken up at 10 s.
 func (s *search) lpResume(ctx context.Context) {
 	run := s.lp
 	if run == nil || s.proven(s.bestObj) {
 		return
 	}
-	left := int64(max(run.rows-run.pivots, run.rows/10))
+	left := int64(max(run.rows/2-run.pivots, run.rows/10))
 	fits := run.pivots > 0
 	if s.opts.WorkLimit > 0 {
 		fits = fits && left*run.pivotWork <= (s.workCapAt()-s.pr.work)/2
@@ -123,13 +135,16 @@ func (s *search) lpResume(ctx context.Context) {
 // work) left at most. Solved, it lowers the bound to the LP's optimum
 // and returns the better of its plans, after offering them: the rounded
 // solution, then, if that falls short of the bound, a dive's; s.lp is
-// then done with. Stopped, it keeps s.lp for lpResume.
+// then done with. Stopped, it keeps s.lp for lpResume. The plans are
+// not built within the LP's share: an LP that ended near the end of it
+// left its plan's repair no time (on a seats-short event of 2,000 people
+// the bound reached the optimum and the plan stayed 660 points short).
 func (s *search) lpRunFor(ctx context.Context, share int) *state {
 	run := s.lp
-	ctx, cancel := s.share(ctx, share)
-	defer cancel()
+	lpCtx, cancel := s.share(ctx, share)
 	start := time.Now()
-	sol, err := s.lpSolve(ctx, run.sx, run.pivotWork)
+	sol, err := s.lpSolve(lpCtx, run.sx, run.pivotWork)
+	cancel()
 	if err == nil {
 		run.pivots += sol.Iterations
 		run.spent += time.Since(start)
@@ -150,8 +165,11 @@ func (s *search) lpRunFor(ctx context.Context, share int) *state {
 		return best
 	}
 	// The rounded plan falls short: dive towards an integral solution of
-	// the LP and take its plan if it is better.
-	if x := s.lpDive(ctx, run.sx, run.m.Binaries(), sol.X, run.pivotWork); x != nil {
+	// the LP, for a third of the time left at most, and take its plan if
+	// it is better.
+	diveCtx, cancel := s.share(ctx, 3)
+	defer cancel()
+	if x := s.lpDive(diveCtx, run.sx, run.m.Binaries(), sol.X, run.pivotWork); x != nil {
 		if st := s.lpPlan(ctx, run.m, x); st != nil && (best == nil || s.pr.evaluate(st) > s.pr.evaluate(best)) {
 			best = st
 		}

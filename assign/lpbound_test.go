@@ -73,36 +73,46 @@ func TestRelaxationMatchesCBC(t *testing.T) {
 	}
 }
 
-// seatsShort1000 is the shape of REFERENCES.md's 1,000-person instance
-// (50 organisations, 8 themes, 2 rounds) with seats for about 88 % of
-// the participants in each round: its LP (10,817 rows, 32,001 columns)
-// is beyond lpMaxSize, solved in about 3,700 pivots, and its optimum is
-// the integer optimum (CBC proves -131850 in 3.5 s).
-func seatsShort1000() *model.Event {
-	return randevent.New(100, randevent.Config{
-		Participants: 1000, Organisations: 50, Themes: 8, Rounds: 2, Parallel: 1,
-		CapMin: 97, CapMax: 130, Preferences: 3,
+// seatsShort is the shape of REFERENCES.md's 1,000-person instance (50
+// organisations, 8 themes, 2 rounds), scaled to n people, with seats for
+// about 88 % of them in each round. At 1,000 people (seed 100) its LP
+// (10,817 rows, 32,001 columns) is beyond lpMaxSize and takes about 3,700
+// pivots; at 2,000 (seed 200) 21,617 rows and 7,400 pivots. Both LPs'
+// optima are the integer optima (CBC proves the first, -131850, in 3.5 s).
+func seatsShort(n int, seed uint64) *model.Event {
+	capMax := n/8 + 5
+	return randevent.New(seed, randevent.Config{
+		Participants: n, Organisations: n / 20, Themes: 8, Rounds: 2, Parallel: 1,
+		CapMin: capMax * 3 / 4, CapMax: capMax, Preferences: 3,
 	})
 }
 
-// TestLPResumed solves seatsShort1000 under a work limit whose tenth
-// stops the LP at about 3,000 pivots: taken up again after the first
-// descent, it ends, and its plan is optimal. Without the LP the search
-// stayed 60-130 points short of the optimum at 10 s.
+// TestLPResumed solves seatsShort events under work limits whose tenth
+// stops the LP short of its optimum: taken up again after the first plan,
+// it ends, and its plan is optimal. Without the LP the search stayed
+// 60-130 points short of the optimum of the first at 10 s, and 600-700
+// points short of the second's.
 func TestLPResumed(t *testing.T) {
 	if testing.Short() || raceEnabled {
-		t.Skip("slow: a 1,000-person event")
+		t.Skip("slow: events of 1,000 and 2,000 people")
 	}
-	ev := seatsShort1000()
-	plan, err := Solve(context.Background(), ev, Options{TimeLimit: time.Minute, WorkLimit: 80_000_000, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkPlan(t, ev, plan)
-	if plan.Status != model.StatusOptimal {
-		t.Fatalf("objective %d, bound %d: not proven optimal", plan.Objective, plan.Bound)
-	}
-	if plan.Objective != -131850 {
-		t.Errorf("objective %d, CBC's optimum -131850", plan.Objective)
+	for _, c := range []struct {
+		n    int
+		seed uint64
+		work int64
+		want int64
+	}{
+		{1000, 100, 80_000_000, -131850},
+		{2000, 200, 200_000_000, -129450},
+	} {
+		ev := seatsShort(c.n, c.seed)
+		plan, err := Solve(context.Background(), ev, Options{TimeLimit: time.Minute, WorkLimit: c.work, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPlan(t, ev, plan)
+		if plan.Status != model.StatusOptimal || plan.Objective != c.want {
+			t.Errorf("%d people: objective %d, bound %d, status %s; the optimum is %d", c.n, plan.Objective, plan.Bound, plan.Status, c.want)
+		}
 	}
 }

@@ -207,6 +207,8 @@ func (s *search) run(ctx context.Context) error {
 		if err := s.descend(ctx, st, firstDescentShare); err != nil {
 			return err
 		}
+	} else {
+		s.lpBound(ctx) // the descent's start elsewhere; here its plan is offered
 	}
 	if s.best == nil {
 		if ctx.Err() != nil {
