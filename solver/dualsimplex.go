@@ -71,6 +71,7 @@ type dualSimplex struct {
 	inTouched              []bool
 	cands                  []cand
 	flipBuf                []cand
+	prefix                 candHeap // smallest's work space
 }
 
 type cand struct {
@@ -592,34 +593,18 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 	if len(d.cands) == 0 {
 		return LPInfeasible, true, nil
 	}
-	// Walk the breakpoints in order of ratio (a heap: usually only the
-	// first few are passed), flipping the boxed candidates while the dual
-	// objective still rises.
-	h := candHeap(d.cands)
-	h.init()
-	slope := math.Abs(delta)
-	flips := d.flipBuf[:0]
-	enter := cand{j: -1}
-	for len(h) > 0 {
-		c := h.pop()
-		width := d.hi[c.j] - d.lo[c.j]
-		if !math.IsInf(width, 0) && slope-math.Abs(c.a)*width > lpTolPrimal {
-			slope -= math.Abs(c.a) * width
-			flips = append(flips, c)
-			continue
-		}
-		enter = c
-		break
+	// Walk the breakpoints in order of ratio, flipping the boxed
+	// candidates while the dual objective still rises. Usually only the
+	// first few are passed: the walk goes over the smallest few first, and
+	// over all of them only if those do not settle it.
+	enter, flips, ok := d.walk(d.smallest(d.cands, walkPrefix), len(d.cands) <= walkPrefix, math.Abs(delta))
+	if !ok {
+		h := candHeap(d.cands)
+		h.init()
+		enter, flips, _ = d.walk(h, true, math.Abs(delta))
 	}
 	if enter.j < 0 {
 		return LPInfeasible, true, nil
-	}
-	// Among the candidates tied with the entering one, the largest pivot.
-	for len(h) > 0 && h[0].ratio <= enter.ratio+lpTolDual/math.Abs(h[0].a) {
-		c := h.pop()
-		if math.Abs(c.a) > math.Abs(enter.a) {
-			enter = c
-		}
 	}
 	d.flipBuf = flips
 	q := enter.j
@@ -738,6 +723,71 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 	return 0, false, nil
 }
 
+// walkPrefix is how many of the ratio test's smallest candidates walk
+// sees first. On the LPs of events of 200-1,000 people a pivot had
+// 130-11,000 candidates and passed 1.2-2.7 of them on average.
+const walkPrefix = 32
+
+// walk pops the candidates of h in order of ratio, flipping the boxed
+// ones as long as the slope left, slope at first, stays positive; the
+// first that cannot be flipped enters, and so does, among those tied
+// with it, the one with the largest pivot. It returns the candidate that
+// enters (j < 0: none) and those flipped before it. Where h holds only
+// the smallest candidates (complete false) and runs out before that is
+// settled, ok is false.
+func (d *dualSimplex) walk(h candHeap, complete bool, slope float64) (enter cand, flips []cand, ok bool) {
+	flips = d.flipBuf[:0]
+	enter = cand{j: -1}
+	for len(h) > 0 {
+		c := h.pop()
+		width := d.hi[c.j] - d.lo[c.j]
+		if !math.IsInf(width, 0) && slope-math.Abs(c.a)*width > lpTolPrimal {
+			slope -= math.Abs(c.a) * width
+			flips = append(flips, c)
+			continue
+		}
+		enter = c
+		break
+	}
+	if enter.j < 0 {
+		return enter, flips, complete
+	}
+	// Among the candidates tied with the entering one, the largest pivot.
+	for len(h) > 0 && h[0].ratio <= enter.ratio+lpTolDual/math.Abs(h[0].a) {
+		c := h.pop()
+		if math.Abs(c.a) > math.Abs(enter.a) {
+			enter = c
+		}
+	}
+	return enter, flips, complete || len(h) > 0
+}
+
+// smallest returns a heap of the k smallest of cands (in candHeap's
+// order), in d's work space; all of them when there are at most k.
+func (d *dualSimplex) smallest(cands []cand, k int) candHeap {
+	if len(cands) <= k {
+		h := candHeap(cands)
+		h.init()
+		return h
+	}
+	// A max-heap of the k smallest so far: a candidate that does not
+	// beat its top is passed over at the cost of one comparison.
+	top := append(d.prefix[:0], cands[:k]...)
+	for i := k/2 - 1; i >= 0; i-- {
+		top.downMax(i)
+	}
+	for _, c := range cands[k:] {
+		if top.lessCand(c, top[0]) {
+			top[0] = c
+			top.downMax(0)
+		}
+	}
+	d.prefix = top
+	h := candHeap(top)
+	h.init()
+	return h
+}
+
 // clearCol and clearTau zero col and tau where their lists say.
 func (d *dualSimplex) clearCol() {
 	for _, p := range d.colIdx {
@@ -786,11 +836,32 @@ func (d *dualSimplex) pivotRow(rho []float64) {
 // column, for determinism).
 type candHeap []cand
 
-func (h candHeap) less(a, b int) bool {
-	if h[a].ratio != h[b].ratio {
-		return h[a].ratio < h[b].ratio
+func (h candHeap) less(a, b int) bool { return h.lessCand(h[a], h[b]) }
+
+func (candHeap) lessCand(x, y cand) bool {
+	if x.ratio != y.ratio {
+		return x.ratio < y.ratio
 	}
-	return h[a].j < h[b].j
+	return x.j < y.j
+}
+
+// downMax is down for a max-heap.
+func (h candHeap) downMax(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && h.less(l, r) {
+			m = r
+		}
+		if !h.less(i, m) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
 }
 
 func (h candHeap) init() {

@@ -651,3 +651,53 @@ func TestCrashStart(t *testing.T) {
 		t.Errorf("the crash took %d rows and saved no pivots: %d against %d", taken, pivots[1], pivots[0])
 	}
 }
+
+// TestRatioTestPrefix checks the ratio test's shortcut: walking the few
+// smallest candidates first (and all of them only when those do not
+// settle it) picks the same entering candidate and flips as walking all
+// of them in order, on random candidates with many ties and a few
+// unboxed columns, with prefixes small enough that the fallback is
+// taken often.
+func TestRatioTestPrefix(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	fallbacks := 0
+	for trial := range 3000 {
+		n := 1 + rng.IntN(60)
+		d := &dualSimplex{lo: make([]float64, n), hi: make([]float64, n)}
+		var cands []cand
+		for j := range n {
+			d.hi[j] = 1
+			if rng.IntN(10) == 0 {
+				d.hi[j] = math.Inf(1)
+			}
+			ratio := float64(rng.IntN(5)) // many ties
+			if rng.IntN(3) == 0 {
+				ratio += 1e-12 * float64(rng.IntN(3)) // and near ties
+			}
+			cands = append(cands, cand{j: j, ratio: ratio, a: (0.1 + rng.Float64()) * float64(1-2*rng.IntN(2))})
+		}
+		rng.Shuffle(len(cands), func(a, b int) { cands[a], cands[b] = cands[b], cands[a] })
+		slope := rng.Float64() * float64(n) / 3
+		k := 1 + rng.IntN(8)
+
+		all := candHeap(append([]cand(nil), cands...))
+		all.init()
+		wantEnter, wantFlips, _ := d.walk(all, true, slope)
+		wantFlips = append([]cand(nil), wantFlips...)
+
+		work := append([]cand(nil), cands...)
+		enter, flips, ok := d.walk(d.smallest(work, k), len(work) <= k, slope)
+		if !ok {
+			fallbacks++
+			h := candHeap(work)
+			h.init()
+			enter, flips, _ = d.walk(h, true, slope)
+		}
+		if enter != wantEnter || !slices.Equal(flips, wantFlips) {
+			t.Fatalf("trial %d (k %d): entering %+v, flips %v; walking all: %+v, %v", trial, k, enter, flips, wantEnter, wantFlips)
+		}
+	}
+	if fallbacks == 0 {
+		t.Fatal("no trial needed the full walk: the test does not reach the fallback")
+	}
+}
