@@ -22,7 +22,9 @@
 // right-hand side cannot reach (the same numbers, bit for bit, as the
 // dense solves: on the 200-person relaxations of BenchmarkSolveMixed200
 // 25 % less time, on denser ones no gain), dual steepest-edge pricing, a
-// bound-flipping ratio test over a heap of breakpoints, a crash start
+// bound-flipping ratio test over a heap of breakpoints (of the 32
+// smallest first: a pivot may have thousands of candidates and passes one
+// to three), a crash start
 // (each row x₁ + … + x_k ≤ b of boxed columns begins with its cheapest
 // column in the basis, which on an event's relaxation seats everyone in
 // their best session of each round and saves a quarter of the pivots),
