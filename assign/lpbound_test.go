@@ -73,21 +73,25 @@ func TestRelaxationMatchesCBC(t *testing.T) {
 	}
 }
 
-// seatsShort is the shape of REFERENCES.md's 1,000-person instance (50
-// organisations, 8 themes, 2 rounds), scaled to n people, with seats for
-// about 88 % of them in each round. At 1,000 people (seed 100) its LP
-// (10,817 rows, 32,001 columns) is beyond lpMaxSize and takes about 3,700
-// pivots; at 2,000 (seed 200) 21,617 rows and 7,400 pivots. Both LPs'
-// optima are the integer optima (CBC proves the first, -131850, in 3.5 s).
-func seatsShort(n int, seed uint64) *model.Event {
-	capMax := n/8 + 5
-	return randevent.New(seed, randevent.Config{
-		Participants: n, Organisations: n / 20, Themes: 8, Rounds: 2, Parallel: 1,
-		CapMin: capMax * 3 / 4, CapMax: capMax, Preferences: 3,
-	})
+// seatsShortConfig is the shape of REFERENCES.md's 1,000-person
+// instance (50 organisations, 8 themes, 2 rounds), scaled to n people,
+// with seats for about 88 % of them in each round: 1 to 3 parallel
+// sessions a theme, capacities up to n/(8·parallel) + 5 + 10·(i%3), and
+// 3 to 6 preferences. Its LPs are beyond lpMaxSize and their optima are
+// the integer optima. With seed 100 and i = 0 at 1,000 people: 10,817
+// rows and 32,001 columns, about 3,700 pivots, optimum -131850 (CBC
+// proves it in 3.5 s); with seed 200 at 2,000 people: 21,617 rows, 7,400
+// pivots, optimum -129450.
+func seatsShortConfig(n, i int) randevent.Config {
+	par := 1 + i%3
+	capMax := n/(8*par) + 5 + 10*(i%3)
+	return randevent.Config{
+		Participants: n, Organisations: n / 20, Themes: 8, Rounds: 2, Parallel: par,
+		CapMin: capMax * 3 / 4, CapMax: capMax, Preferences: 3 + i%4,
+	}
 }
 
-// TestLPResumed solves seatsShort events under work limits whose tenth
+// TestLPResumed solves seatsShortConfig's events under work limits whose tenth
 // stops the LP short of its optimum: taken up again after the first plan,
 // it ends, and its plan is optimal. Without the LP the search stayed
 // 60-130 points short of the optimum of the first at 10 s, and 600-700
@@ -105,7 +109,7 @@ func TestLPResumed(t *testing.T) {
 		{1000, 100, 80_000_000, -131850},
 		{2000, 200, 200_000_000, -129450},
 	} {
-		ev := seatsShort(c.n, c.seed)
+		ev := randevent.New(c.seed, seatsShortConfig(c.n, 0))
 		plan, err := Solve(context.Background(), ev, Options{TimeLimit: time.Minute, WorkLimit: c.work, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
@@ -115,4 +119,41 @@ func TestLPResumed(t *testing.T) {
 			t.Errorf("%d people: objective %d, bound %d, status %s; the optimum is %d", c.n, plan.Objective, plan.Bound, plan.Status, c.want)
 		}
 	}
+}
+
+// BenchmarkSolveSeatsShort solves six events of 1,000 people with seats
+// short (seatsShortConfig, seeds 100-105) with a time limit of 10 s each,
+// seed 1, one worker; with -short, the first at 1 s. CBC proves each
+// optimal in 2.5-8.6 s; until the LP was tried on programmes this large
+// (fdb75bd), none was proven and the plans fell 60-400 points short.
+func BenchmarkSolveSeatsShort(b *testing.B) {
+	n, limit := 6, 10*time.Second
+	if testing.Short() {
+		n, limit = 1, time.Second
+	}
+	var evs []*model.Event
+	for i := range n {
+		evs = append(evs, randevent.New(uint64(100+i), seatsShortConfig(1000, i)))
+	}
+	b.ReportAllocs()
+	var gap, opt, sec float64
+	runs := 0
+	for b.Loop() {
+		for _, ev := range evs {
+			start := time.Now()
+			plan, err := Solve(context.Background(), ev, Options{TimeLimit: limit, Seed: 1, Workers: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			sec += time.Since(start).Seconds()
+			gap += 100 * Gap(plan.Objective, plan.Bound)
+			if plan.Status == model.StatusOptimal {
+				opt++
+			}
+			runs++
+		}
+	}
+	b.ReportMetric(sec/float64(runs), "s/event")
+	b.ReportMetric(gap/float64(runs), "gap%")
+	b.ReportMetric(opt/float64(runs), "proven")
 }
