@@ -774,12 +774,12 @@ func (d *dualSimplex) smallest(cands []cand, k int) candHeap {
 	// beat its top is passed over at the cost of one comparison.
 	top := append(d.prefix[:0], cands[:k]...)
 	for i := k/2 - 1; i >= 0; i-- {
-		top.downMax(i)
+		top.sift(i, true)
 	}
 	for _, c := range cands[k:] {
 		if top.lessCand(c, top[0]) {
 			top[0] = c
-			top.downMax(0)
+			top.sift(0, true)
 		}
 	}
 	d.prefix = top
@@ -845,42 +845,28 @@ func (candHeap) lessCand(x, y cand) bool {
 	return x.j < y.j
 }
 
-// downMax is down for a max-heap.
-func (h candHeap) downMax(i int) {
-	for {
-		l := 2*i + 1
-		if l >= len(h) {
-			return
-		}
-		m := l
-		if r := l + 1; r < len(h) && h.less(l, r) {
-			m = r
-		}
-		if !h.less(i, m) {
-			return
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
-}
-
 func (h candHeap) init() {
 	for i := len(h)/2 - 1; i >= 0; i-- {
 		h.down(i)
 	}
 }
 
-func (h candHeap) down(i int) {
+func (h candHeap) down(i int) { h.sift(i, false) }
+
+// sift moves h[i] down to its place in the min-heap, or, with max, in
+// the max-heap (smallest keeps one). The order is strict (no two
+// candidates share a column), so "not less" is "greater".
+func (h candHeap) sift(i int, max bool) {
 	for {
 		l := 2*i + 1
 		if l >= len(h) {
 			return
 		}
 		m := l
-		if r := l + 1; r < len(h) && h.less(r, l) {
+		if r := l + 1; r < len(h) && h.less(r, l) != max {
 			m = r
 		}
-		if !h.less(m, i) {
+		if h.less(m, i) == max {
 			return
 		}
 		h[i], h[m] = h[m], h[i]
