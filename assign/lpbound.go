@@ -59,13 +59,16 @@ func (s *search) lpBound(ctx context.Context) *state {
 		return nil
 	}
 	s.lpDone = true // once per search, at the start of its first descent
-	if s.pr.nP > lpMaxPeople || ev.Weights.RepeatPair != 0 || s.pr.roomRoundsToChoose() {
+	if ctx.Err() != nil || s.workDone() || s.pr.nP > lpMaxPeople || ev.Weights.RepeatPair != 0 || s.pr.roomRoundsToChoose() {
 		return nil
 	}
 	// Rows and columns from the sizes alone, before the programme is
 	// built (1 s for regional's 3,000 people): a column per participant
-	// and session (more with the colleague increments), a row per
-	// participant and round or theme and per organisation and session.
+	// and session, a row per participant and round or theme and per
+	// organisation and session. The colleague increments add up to as
+	// many columns again, so programmes up to twice lpLateSize are built
+	// before the exact check below rules them out: 20-30 ms at 2,000-3,000
+	// people.
 	pr := s.pr
 	if float64(pr.nP*(pr.nR+pr.nT)+pr.nO*pr.nS)*float64(pr.nP*pr.nS) > lpLateSize {
 		return nil
@@ -87,7 +90,7 @@ func (s *search) lpBound(ctx context.Context) *state {
 	if err != nil {
 		return nil
 	}
-	s.lp = &lpRun{m: m, sx: sx, rows: lp.NumRows(), pivotWork: int64(lp.NumRows()) / 4} // a pivot costs a few passes over the rows
+	s.lp = &lpRun{m: m, sx: sx, rows: lp.NumRows(), pivotWork: max(1, int64(lp.NumRows())/4)} // a pivot costs a few passes over the rows
 	return s.lpRunFor(ctx, share)
 }
 
@@ -114,6 +117,9 @@ type lpRun struct {
 // LPs of 3,000 people (0.35 times their rows) were never taken up at 10 s.
 func (s *search) lpResume(ctx context.Context) {
 	run := s.lp
+	// Its last chance: whatever happens, the programme and its
+	// factorisation are not kept for the rest of the search.
+	defer func() { s.lp = nil }()
 	if run == nil || s.proven(s.bestObj) {
 		return
 	}
@@ -124,11 +130,9 @@ func (s *search) lpResume(ctx context.Context) {
 	} else if dl, ok := ctx.Deadline(); ok {
 		fits = fits && time.Duration(left)*(run.spent/time.Duration(max(1, run.pivots))) <= time.Until(dl)/2
 	}
-	if !fits {
-		s.lp = nil
-		return
+	if fits {
+		s.lpRunFor(ctx, 2)
 	}
-	s.lpRunFor(ctx, 2)
 }
 
 // lpRunFor solves s.lp from its last basis for 1/share of the time (or
@@ -141,6 +145,7 @@ func (s *search) lpResume(ctx context.Context) {
 // the bound reached the optimum and the plan stayed 660 points short).
 func (s *search) lpRunFor(ctx context.Context, share int) *state {
 	run := s.lp
+	s.lpSlices++
 	lpCtx, cancel := s.share(ctx, share)
 	start := time.Now()
 	sol, err := s.lpSolve(lpCtx, run.sx, run.pivotWork)

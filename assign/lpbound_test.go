@@ -110,11 +110,27 @@ func TestLPResumed(t *testing.T) {
 		{2000, 200, 200_000_000, -129450},
 	} {
 		ev := randevent.New(c.seed, seatsShortConfig(c.n, 0))
-		plan, err := Solve(context.Background(), ev, Options{TimeLimit: time.Minute, WorkLimit: c.work, Seed: 1})
+		norm := ev.Normalized()
+		pr, err := compile(norm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		s := newSearch(pr, Options{WorkLimit: c.work, Seed: 1}, time.Now(), cancel)
+		s.lpEvent = norm
+		err = s.run(ctx)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := pr.plan(s.best, s.bestObj, s.bound)
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkPlan(t, ev, plan)
+		if s.lpSlices != 2 {
+			t.Errorf("%d people: the LP ran %d times, not twice (stopped, then taken up again): the work limit no longer tests the resumption", c.n, s.lpSlices)
+		}
 		if plan.Status != model.StatusOptimal || plan.Objective != c.want {
 			t.Errorf("%d people: objective %d, bound %d, status %s; the optimum is %d", c.n, plan.Objective, plan.Bound, plan.Status, c.want)
 		}

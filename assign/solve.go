@@ -159,6 +159,8 @@ type search struct {
 	// lp is the LP relaxation lpBound started and lpResume is to finish;
 	// nil when there is none or it is done.
 	lp *lpRun
+	// lpSlices counts the LP's runs: its first, and its resumption.
+	lpSlices int
 }
 
 func (s *search) report() {

@@ -655,7 +655,7 @@ func TestCrashStart(t *testing.T) {
 // TestRatioTestPrefix checks the ratio test's shortcut: walking the few
 // smallest candidates first (and all of them only when those do not
 // settle it) picks the same entering candidate and flips as walking all
-// of them in order, on random candidates with many ties and a few
+// of them in sorted order (sortedWalk, written apart from walk), on random candidates with many ties and a few
 // unboxed columns, with prefixes small enough that the fallback is
 // taken often.
 func TestRatioTestPrefix(t *testing.T) {
@@ -680,10 +680,7 @@ func TestRatioTestPrefix(t *testing.T) {
 		slope := rng.Float64() * float64(n) / 3
 		k := 1 + rng.IntN(8)
 
-		all := candHeap(append([]cand(nil), cands...))
-		all.init()
-		wantEnter, wantFlips, _ := d.walk(all, true, slope)
-		wantFlips = append([]cand(nil), wantFlips...)
+		wantEnter, wantFlips := sortedWalk(d, cands, slope)
 
 		work := append([]cand(nil), cands...)
 		enter, flips, ok := d.walk(d.smallest(work, k), len(work) <= k, slope)
@@ -700,4 +697,46 @@ func TestRatioTestPrefix(t *testing.T) {
 	if fallbacks == 0 {
 		t.Fatal("no trial needed the full walk: the test does not reach the fallback")
 	}
+}
+
+// sortedWalk is the ratio test's walk written plainly: the candidates
+// sorted by ratio (then column), flipped in order while the slope stays
+// positive; the first that cannot be flipped enters, unless a candidate
+// right after it (each within lpTolDual/|a| of the one entering so far)
+// has a larger pivot.
+func sortedWalk(d *dualSimplex, cands []cand, slope float64) (cand, []cand) {
+	sorted := slices.Clone(cands)
+	slices.SortFunc(sorted, func(x, y cand) int {
+		if x.ratio != y.ratio {
+			if x.ratio < y.ratio {
+				return -1
+			}
+			return 1
+		}
+		return x.j - y.j
+	})
+	var flips []cand
+	k := 0
+	for ; k < len(sorted); k++ {
+		c := sorted[k]
+		w := d.hi[c.j] - d.lo[c.j]
+		if math.IsInf(w, 0) || slope-math.Abs(c.a)*w <= lpTolPrimal {
+			break
+		}
+		slope -= math.Abs(c.a) * w
+		flips = append(flips, c)
+	}
+	if k == len(sorted) {
+		return cand{j: -1}, flips
+	}
+	enter := sorted[k]
+	for _, c := range sorted[k+1:] {
+		if c.ratio > enter.ratio+lpTolDual/math.Abs(c.a) {
+			break
+		}
+		if math.Abs(c.a) > math.Abs(enter.a) {
+			enter = c
+		}
+	}
+	return enter, flips
 }
