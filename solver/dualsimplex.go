@@ -71,7 +71,7 @@ type dualSimplex struct {
 	inTouched              []bool
 	cands                  []cand
 	flipBuf                []cand
-	prefix                 candHeap // smallest's work space
+	prefixBuf              candHeap // smallest's work space
 }
 
 type cand struct {
@@ -597,11 +597,11 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 	// candidates while the dual objective still rises. Usually only the
 	// first few are passed: the walk goes over the smallest few first, and
 	// over all of them only if those do not settle it.
-	enter, flips, ok := d.walk(d.smallest(d.cands, walkPrefix), len(d.cands) <= walkPrefix, math.Abs(delta))
+	enter, flips, ok := d.walk(d.smallest(d.cands, walkPrefix), math.Abs(delta))
 	if !ok {
 		h := candHeap(d.cands)
 		h.init()
-		enter, flips, _ = d.walk(h, true, math.Abs(delta))
+		enter, flips, _ = d.walk(prefix{h, true}, math.Abs(delta))
 	}
 	if enter.j < 0 {
 		return LPInfeasible, true, nil
@@ -728,14 +728,22 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 // 130-11,000 candidates and passed 1.2-2.7 of them on average.
 const walkPrefix = 32
 
-// walk pops the candidates of h in order of ratio, flipping the boxed
+// prefix is a heap of the smallest candidates of the ratio test, all of
+// them when complete.
+type prefix struct {
+	h        candHeap
+	complete bool
+}
+
+// walk pops the candidates of p in order of ratio, flipping the boxed
 // ones as long as the slope left, slope at first, stays positive; the
 // first that cannot be flipped enters, and so does, among those tied
 // with it, the one with the largest pivot. It returns the candidate that
-// enters (j < 0: none) and those flipped before it. Where h holds only
-// the smallest candidates (complete false) and runs out before that is
-// settled, ok is false.
-func (d *dualSimplex) walk(h candHeap, complete bool, slope float64) (enter cand, flips []cand, ok bool) {
+// enters (j < 0: none) and those flipped before it. Where p holds only
+// the smallest candidates and runs out before that is settled, ok is
+// false.
+func (d *dualSimplex) walk(p prefix, slope float64) (enter cand, flips []cand, ok bool) {
+	h, complete := p.h, p.complete
 	flips = d.flipBuf[:0]
 	enter = cand{j: -1}
 	for len(h) > 0 {
@@ -763,16 +771,17 @@ func (d *dualSimplex) walk(h candHeap, complete bool, slope float64) (enter cand
 }
 
 // smallest returns a heap of the k smallest of cands (in candHeap's
-// order), in d's work space; all of them when there are at most k.
-func (d *dualSimplex) smallest(cands []cand, k int) candHeap {
+// order), in d's work space; all of them, in place, when there are at
+// most k.
+func (d *dualSimplex) smallest(cands []cand, k int) prefix {
 	if len(cands) <= k {
 		h := candHeap(cands)
 		h.init()
-		return h
+		return prefix{h, true}
 	}
 	// A max-heap of the k smallest so far: a candidate that does not
 	// beat its top is passed over at the cost of one comparison.
-	top := append(d.prefix[:0], cands[:k]...)
+	top := append(d.prefixBuf[:0], cands[:k]...)
 	for i := k/2 - 1; i >= 0; i-- {
 		top.sift(i, true)
 	}
@@ -782,10 +791,9 @@ func (d *dualSimplex) smallest(cands []cand, k int) candHeap {
 			top.sift(0, true)
 		}
 	}
-	d.prefix = top
-	h := candHeap(top)
-	h.init()
-	return h
+	d.prefixBuf = top
+	top.init()
+	return prefix{top, false}
 }
 
 // clearCol and clearTau zero col and tau where their lists say.

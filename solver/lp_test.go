@@ -683,12 +683,12 @@ func TestRatioTestPrefix(t *testing.T) {
 		wantEnter, wantFlips := sortedWalk(d, cands, slope)
 
 		work := append([]cand(nil), cands...)
-		enter, flips, ok := d.walk(d.smallest(work, k), len(work) <= k, slope)
+		enter, flips, ok := d.walk(d.smallest(work, k), slope)
 		if !ok {
 			fallbacks++
 			h := candHeap(work)
 			h.init()
-			enter, flips, _ = d.walk(h, true, slope)
+			enter, flips, _ = d.walk(prefix{h, true}, slope)
 		}
 		if enter != wantEnter || !slices.Equal(flips, wantFlips) {
 			t.Fatalf("trial %d (k %d): entering %+v, flips %v; walking all: %+v, %v", trial, k, enter, flips, wantEnter, wantFlips)
