@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/roundtable-go/roundtable/assign/internal/mip"
+	"github.com/roundtable-go/roundtable/model"
 	"github.com/roundtable-go/roundtable/solver"
 )
 
@@ -73,36 +74,52 @@ func (s *search) lpBound(ctx context.Context) *state {
 	if float64(pr.nP*(pr.nR+pr.nT)+pr.nO*pr.nS)*float64(pr.nP*pr.nS) > lpLateSize {
 		return nil
 	}
-	m, err := mip.BuildLean(ev)
-	if err != nil {
-		return nil // the search finds the reason itself
-	}
-	lp := m.Relaxation()
-	size := float64(lp.NumRows()) * float64(lp.NumCols())
-	if size > lpLateSize {
+	size := 0.0
+	run := newLPRun(ev, func(rows, cols int) bool {
+		size = float64(rows) * float64(cols)
+		return size <= lpLateSize
+	})
+	if run == nil {
 		return nil
 	}
 	share := 3
 	if size > lpMaxSize {
 		share = 10
 	}
-	sx, err := solver.NewSimplex(lp)
-	if err != nil {
-		return nil
-	}
-	s.lp = &lpRun{m: m, sx: sx, rows: lp.NumRows(), pivotWork: max(1, int64(lp.NumRows())/4)} // a pivot costs a few passes over the rows
+	s.lp = run
 	return s.lpRunFor(ctx, share)
 }
 
-// lpRun is an LP relaxation being solved, kept between lpBound and
-// lpResume, with the pivots made so far and the time they took.
+// lpRun is an LP relaxation being solved by the dual simplex method, with
+// the pivots made so far and the time they took: lpBound's, kept for
+// lpResume, and lpBranch's.
 type lpRun struct {
 	m         *mip.Model
 	sx        *solver.Simplex
 	rows      int
-	pivotWork int64
+	pivotWork int64 // work counted per pivot: a pivot costs a few passes over the rows
 	pivots    int
 	spent     time.Duration
+}
+
+// newLPRun builds the LP relaxation of ev's exact MIP (package mip, the
+// programme WriteLP writes) and its simplex method, if fits accepts its
+// rows and columns; nil if not, or where the MIP cannot be built (the
+// search then finds the reason in its own words).
+func newLPRun(ev *model.Event, fits func(rows, cols int) bool) *lpRun {
+	m, err := mip.BuildLean(ev)
+	if err != nil {
+		return nil
+	}
+	lp := m.Relaxation()
+	if !fits(lp.NumRows(), lp.NumCols()) {
+		return nil
+	}
+	sx, err := solver.NewSimplex(lp)
+	if err != nil {
+		return nil
+	}
+	return &lpRun{m: m, sx: sx, rows: lp.NumRows(), pivotWork: max(1, int64(lp.NumRows())/4)}
 }
 
 // lpResume goes on with an LP that lpBound left unsolved, for half the

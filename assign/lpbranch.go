@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 
-	"github.com/roundtable-go/roundtable/assign/internal/mip"
 	"github.com/roundtable-go/roundtable/solver"
 )
 
@@ -49,21 +48,15 @@ func (s *search) lpBranch(ctx context.Context) {
 	if ev == nil || s.pr.nP > lpBranchMaxPeople || s.proven(s.bestObj) {
 		return
 	}
-	m, err := mip.BuildLean(ev)
-	if err != nil {
-		return
-	}
-	lp := m.Relaxation()
-	if lp.NumCols() > lpBranchMaxCols || (ev.Weights.RepeatPair == 0 && lp.NumCols() > lpBranchTinyCols) {
-		return
-	}
-	sx, err := solver.NewSimplex(lp)
-	if err != nil {
+	run := newLPRun(ev, func(_, cols int) bool {
+		return cols <= lpBranchMaxCols && (ev.Weights.RepeatPair != 0 || cols <= lpBranchTinyCols)
+	})
+	if run == nil {
 		return
 	}
 	ctx, cancel := s.share(ctx, 2)
 	defer cancel()
-	b := &lpBrancher{s: s, m: m, sx: sx, bins: m.Binaries(), pivotWork: max(1, int64(lp.NumRows())/4), missed: math.MinInt64}
+	b := &lpBrancher{s: s, lpRun: run, bins: run.m.Binaries(), missed: math.MinInt64}
 	if b.node(ctx, true) {
 		s.setBound(max(s.bestObj, b.missed))
 	}
@@ -71,11 +64,9 @@ func (s *search) lpBranch(ctx context.Context) {
 
 // lpBrancher is the state of lpBranch's search.
 type lpBrancher struct {
-	s         *search
-	m         *mip.Model
-	sx        *solver.Simplex
-	bins      []int
-	pivotWork int64
+	s *search
+	*lpRun
+	bins []int
 	// missed is the best value of an integral leaf whose plan fell short
 	// of it (math.MinInt64: none).
 	missed int64
