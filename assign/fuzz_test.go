@@ -21,12 +21,8 @@ import (
 // every session. The seeds are the tiny events of the brute force tests;
 // `go test -fuzz FuzzSolve` mutates them.
 func FuzzSolve(f *testing.F) {
-	for i := range 12 {
-		var buf bytes.Buffer
-		if err := model.EncodeEvent(&buf, randevent.New(uint64(900+i), tinyConfig(i))); err != nil {
-			f.Fatal(err)
-		}
-		f.Add(buf.Bytes())
+	for _, data := range tinySeeds(f) {
+		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ev, err := model.DecodeEvent(bytes.NewReader(data))
@@ -94,12 +90,8 @@ func FuzzSolve(f *testing.F) {
 // (oracleCheck), and, without AllowMoves, every told assignment of who
 // is still there either kept or listed in Diff.Moved with a reason.
 func FuzzRepair(f *testing.F) {
-	for i := range 12 {
-		var buf bytes.Buffer
-		if err := model.EncodeEvent(&buf, randevent.New(uint64(900+i), tinyConfig(i))); err != nil {
-			f.Fatal(err)
-		}
-		f.Add(buf.Bytes(), uint8(i), uint8(i/2), uint8(i%3), i%4 == 3)
+	for i, data := range tinySeeds(f) {
+		f.Add(data, uint8(i), uint8(i/2), uint8(i%3), i%4 == 3)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, op, k, v uint8, allowMoves bool) {
 		ev, err := model.DecodeEvent(bytes.NewReader(data))
@@ -182,4 +174,18 @@ func FuzzRepair(f *testing.F) {
 			}
 		}
 	})
+}
+
+// tinySeeds are the fuzz tests' seed events: twelve tiny events of the
+// brute force tests (tinyConfig), as JSON.
+func tinySeeds(f *testing.F) [][]byte {
+	var seeds [][]byte
+	for i := range 12 {
+		var buf bytes.Buffer
+		if err := model.EncodeEvent(&buf, randevent.New(uint64(900+i), tinyConfig(i))); err != nil {
+			f.Fatal(err)
+		}
+		seeds = append(seeds, buf.Bytes())
+	}
+	return seeds
 }

@@ -110,20 +110,8 @@ func TestLPResumed(t *testing.T) {
 		{2000, 200, 200_000_000, -129450},
 	} {
 		ev := randevent.New(c.seed, seatsShortConfig(c.n, 0))
-		norm := ev.Normalized()
-		pr, err := compile(norm)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		s := newSearch(pr, Options{WorkLimit: c.work, Seed: 1}, time.Now(), cancel)
-		s.lpEvent = norm
-		err = s.run(ctx)
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		plan, err := pr.plan(s.best, s.bestObj, s.bound)
+		s := runSearch(t, ev.Normalized(), Options{WorkLimit: c.work, Seed: 1})
+		plan, err := s.pr.plan(s.best, s.bestObj, s.bound)
 		if err != nil {
 			t.Fatal(err)
 		}

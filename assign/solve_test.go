@@ -204,10 +204,6 @@ func TestStopsOnceProven(t *testing.T) {
 		t.Skip("slow: a 200-person event proven in seconds")
 	}
 	norm := randevent.New(16, plain200Config(15)).Normalized()
-	pr, err := compile(norm)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// No time limit, so that the search is the same everywhere; the
 	// proof comes at 28.8 million units of work, and without the fix the
 	// search runs on to its work limit.
@@ -217,13 +213,8 @@ func TestStopsOnceProven(t *testing.T) {
 			proofAt = p.Work
 		}
 	}}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	s := newSearch(pr, opts, time.Now(), cancel)
-	s.lpEvent = norm
-	if err := s.run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := runSearch(t, norm, opts)
+	pr := s.pr
 	if proofAt < 0 {
 		t.Fatalf("the plan (%d) never reached the bound (%d)", s.bestObj, s.bound)
 	}
@@ -317,4 +308,23 @@ func TestWorkLimitSameEverywhere(t *testing.T) {
 	if !bytes.Equal(plans[0], plans[1]) {
 		t.Error("the same work limit gave two plans")
 	}
+}
+
+// runSearch runs Solve's search on the normalized event norm, without a
+// time limit (opts.WorkLimit should end it), and returns it for a test
+// to look into.
+func runSearch(t *testing.T, norm *model.Event, opts Options) *search {
+	t.Helper()
+	pr, err := compile(norm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := newSearch(pr, opts, time.Now(), cancel)
+	s.lpEvent = norm
+	if err := s.run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
