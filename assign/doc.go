@@ -136,14 +136,15 @@
 // again after the first plan and its descent, from its last basis, for
 // half the time left, if at the pace of its pivots so far it can make
 // half as many as the programme has rows in that time (the LPs measured
-// took 0.3 to 1.5 times as many); otherwise it is dropped, and the
+// took 0.3 to 1.5 times as many at 400-3,000 people, and up to 2.6 times
+// at 200, where the LP is small); otherwise it is dropped, and the
 // Lagrangian bound has the time. The plans from the LP's solution and its dive get
 // time of their own, not what the LP left of its share. Measured at 10 s
 // on 12 random events with seats for about 88 % of the people in each
 // round (1,000, 2,000 and 3,000 people in organisations of 20, 8 themes,
 // 2 rounds: the shape REFERENCES.md measures CBC on), where the plans had
 // stayed 60-1,000 points below the optimum (the plan, not the bound, fell
-// short: CBC proves them in 2.5-22 s): proven 0 before, 7 after, gaps
+// short: CBC proves the eight it was run on in 2.5-22 s): proven 0 before, 7 after, gaps
 // summed 2.84 % before, 1.17 % after (3,000 people, seed 200: 0.50 % to
 // 0.004 %), and at 1 s alike (4.6 % and 4.5 %). On 18 events of 300-900
 // people (regional, national, flanders and kennisdag shapes) the gaps

@@ -126,7 +126,8 @@ func newLPRun(ev *model.Event, fits func(rows, cols int) bool) *lpRun {
 // time (or work) left at most, and offers its plan. It gives up on the LP
 // instead where, at the pace of its pivots so far, it would not reach
 // half as many pivots as the programme has rows (the LPs of events of
-// 200-3,000 people measured took 0.3 to 1.5 times that many) in half the
+// 400-3,000 people measured took 0.3 to 1.5 times that many, two of
+// BenchmarkSolvePlain200's 1.7 and 2.6 times) in half the
 // time left: without that test, at a 1 s limit, the LP's second slice
 // only took time from the Lagrangian bound on events of 400-900 people
 // (national's shape at 400 and 900 people: gaps of 2.3 % and 7.6 %
