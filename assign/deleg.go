@@ -274,7 +274,7 @@ func (pr *problem) balanceDelegations(ctx context.Context, st *state) error {
 		if best == from {
 			continue
 		}
-		ok, err := pr.moveRoom(ctx, st, o, best)
+		ok, err := pr.moveRoom(ctx, st, roomMove{o, best})
 		if err != nil {
 			return err
 		}
@@ -286,25 +286,39 @@ func (pr *problem) balanceDelegations(ctx context.Context, st *state) error {
 	return nil
 }
 
-// moveRoom moves o's room to round r and re-assigns the hosts of the two
-// rounds; on false st is unchanged. Sessions are not touched: members of o
-// who sat in a session in r are taken out of it.
-func (pr *problem) moveRoom(ctx context.Context, st *state, o, r int) (bool, error) {
-	from, fromHost := st.deleg[o], st.host[o]
-	hosts := slices.Clone(st.host)
-	st.deleg[o] = r
-	ok, err := pr.assignHosts(ctx, st, r)
-	if err == nil && ok {
-		ok, err = pr.assignHosts(ctx, st, from)
+// roomMove puts organisation o's room in round r.
+type roomMove struct{ o, r int }
+
+// moveRoom makes the moves and re-assigns the hosts of every round they
+// touch; on false st is unchanged. Sessions are not touched: members of a
+// moved organisation who sat in a session in its room's new round are
+// taken out of it.
+func (pr *problem) moveRoom(ctx context.Context, st *state, moves ...roomMove) (bool, error) {
+	deleg, hosts := slices.Clone(st.deleg), slices.Clone(st.host)
+	var touched uint64
+	for _, m := range moves {
+		touched |= 1 << m.r
+		if st.deleg[m.o] >= 0 {
+			touched |= 1 << st.deleg[m.o]
+		}
+		st.deleg[m.o] = m.r
+	}
+	ok, err := true, error(nil)
+	for r := range pr.nR {
+		if ok && err == nil && touched&(1<<r) != 0 {
+			ok, err = pr.assignHosts(ctx, st, r)
+		}
 	}
 	if err != nil || !ok {
-		st.deleg[o], st.host[o] = from, fromHost
+		copy(st.deleg, deleg)
 		copy(st.host, hosts)
 		return false, err
 	}
-	for _, p := range pr.oMembers[o] {
-		if pr.pAttends[p] {
-			st.asg[p*pr.nR+r] = -1
+	for _, m := range moves {
+		for _, p := range pr.oMembers[m.o] {
+			if pr.pAttends[p] {
+				st.asg[p*pr.nR+m.r] = -1
+			}
 		}
 	}
 	return true, nil

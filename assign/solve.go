@@ -127,7 +127,8 @@ func Solve(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, err
 // newSearch starts a search of pr; stop ends it early (WorkLimit).
 func newSearch(pr *problem, opts Options, start time.Time, stop context.CancelFunc) *search {
 	return &search{pr: pr, opts: opts, start: start, rng: rand.New(rand.NewPCG(opts.Seed, 0x726f756e64)), stop: stop,
-		bound: math.MaxInt64} // no bound yet
+		bound:      math.MaxInt64, // no bound yet
+		roomsMoved: map[uint64]bool{}}
 }
 
 // search is one solve in progress.
@@ -161,6 +162,13 @@ type search struct {
 	lp *lpRun
 	// lpSlices counts the LP's runs: its first, and its resumption.
 	lpSlices int
+	// roomsMoved holds the hashes of the plans moveRooms started from;
+	// rooms paces its calls as primalWait paces the relaxation's plans.
+	roomsMoved map[uint64]bool
+	rooms      struct {
+		end, cost int64
+		wait      uint
+	}
 }
 
 func (s *search) report() {
@@ -331,8 +339,9 @@ func (s *search) descend(ctx context.Context, st *state, share int) error {
 		}
 		if !improved && ctx.Err() == nil {
 			// The flows are stuck: annealing moves people across rounds;
-			// failing that, blocks of people are reseated exactly, first
-			// each organisation, then people of two sessions of a round.
+			// failing that, delegation rooms move to other rounds, then
+			// blocks of people are reseated exactly, first each
+			// organisation, then people of two sessions of a round.
 			moves := []struct {
 				ctx context.Context
 				run func(context.Context, *state) *state
@@ -340,6 +349,7 @@ func (s *search) descend(ctx context.Context, st *state, share int) error {
 				{ctx, func(ctx context.Context, st *state) *state {
 					return s.anneal(ctx, st, pr.annealBudget(), pr.annealHot())
 				}},
+				{ctx, s.moveRooms},
 				{reseatCtx, s.reseatAll},
 				{reseatCtx, s.reseatPairs},
 			}

@@ -1,0 +1,189 @@
+package assign
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/roundtable-go/roundtable/assign/internal/randevent"
+	"github.com/roundtable-go/roundtable/model"
+)
+
+// roomSwapEvent has two delegations, "ant" and "bru", whose members want
+// themes held in one round only: ant's "x" in r2, bru's "y" in r1. Each
+// round has one host, so both rooms cannot meet in the same round: from
+// the wrong rounds (ant's room in r2, bru's in r1) no single room can
+// move, and only a swap puts both delegations in their theme.
+func roomSwapEvent() *model.Event {
+	ev := model.NewEvent()
+	ev.Name = "room swap"
+	ev.Rounds = []model.Round{{ID: "r1"}, {ID: "r2"}}
+	ev.Themes = []model.Theme{{ID: "x", Name: "X"}, {ID: "y", Name: "Y"}, {ID: "z", Name: "Z"}}
+	ev.Organisations = []model.Organisation{{ID: "ant", Name: "Ant"}, {ID: "bru", Name: "Bru"}}
+	ev.Hosts = []model.Host{
+		{ID: "h1", Name: "Hilde", Rounds: []string{"r1"}},
+		{ID: "h2", Name: "Hugo", Rounds: []string{"r2"}},
+	}
+	ev.Delegations = &model.Delegations{Rounds: []string{"r1", "r2"}}
+	for _, s := range [][2]string{{"y", "r1"}, {"z", "r1"}, {"x", "r2"}, {"z", "r2"}} {
+		ev.Sessions = append(ev.Sessions, model.Session{ID: s[0] + "-" + s[1], Theme: s[0], Round: s[1], Capacity: model.Ptr(3)})
+	}
+	for _, p := range []struct{ id, org, first string }{
+		{"a1", "ant", "x"}, {"a2", "ant", "x"}, {"a3", "ant", "x"},
+		{"b1", "bru", "y"}, {"b2", "bru", "y"}, {"b3", "bru", "y"},
+	} {
+		ev.Participants = append(ev.Participants, model.Participant{ID: p.id, Name: p.id, Organisation: p.org, Preferences: []string{p.first, "z"}})
+	}
+	return ev
+}
+
+// roomSearch compiles ev and makes its rooms' first plan, with the rooms
+// in the rounds worth prefers (nil: any), and a search around it whose
+// bound lets moveRooms run: a tenth of a percent above the plan.
+func roomSearch(t *testing.T, ev *model.Event, worth func(o, k int) int64) (*search, *state) {
+	t.Helper()
+	pr, err := compile(ev.Normalized())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := pr.newState()
+	if err := pr.chooseDelegations(context.Background(), st, worth); err != nil {
+		return nil, nil
+	}
+	for r := range pr.nR {
+		good, _, err := pr.solveRound(context.Background(), st, r, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !good {
+			return nil, nil
+		}
+	}
+	s := newSearch(pr, Options{}, time.Now(), func() {})
+	obj := pr.evaluate(st)
+	s.bound = obj + max(1, abs64(obj)/1000)
+	return s, st
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func TestMoveRoomsSwapsRooms(t *testing.T) {
+	ev := roomSwapEvent()
+	// Ant's room in the second delegation round, bru's in the first.
+	s, st := roomSearch(t, ev, func(o, k int) int64 {
+		if (o == 0) == (k == 1) {
+			return 1000
+		}
+		return 0
+	})
+	if s == nil {
+		t.Fatal("no first plan")
+	}
+	pr := s.pr
+	if st.deleg[0] != 1 || st.deleg[1] != 0 {
+		t.Fatalf("start: rooms in rounds %v, want ant in r2 and bru in r1", st.deleg[:2])
+	}
+	before := pr.evaluate(st)
+	got := s.moveRooms(context.Background(), st)
+	if got.deleg[0] != 0 || got.deleg[1] != 1 {
+		t.Fatalf("after moveRooms: rooms in rounds %v, want ant in r1 and bru in r2", got.deleg[:2])
+	}
+	after := pr.evaluate(got)
+	if after <= before {
+		t.Fatalf("objective %d after the swap, %d before", after, before)
+	}
+	plan, err := pr.plan(got, after, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPlan(t, ev, plan)
+	for _, a := range plan.Assignments {
+		if want := map[byte]string{'a': "x-r2", 'b': "y-r1"}[a.Participant[0]]; a.Session != want {
+			t.Errorf("%s in %s, want %s", a.Participant, a.Session, want)
+		}
+	}
+}
+
+// TestMoveRoomsLocalOptimum runs moveRooms on random events whose rooms
+// may meet in two or three rounds, and checks its plan: it obeys every
+// rule, is no worse than the start, and no single room move or swap of two
+// rooms (each made by moveRoom, its rounds re-solved) improves it.
+func TestMoveRoomsLocalOptimum(t *testing.T) {
+	gained, runs := 0, 0
+	for i := range 24 {
+		c := randevent.Config{Participants: 16 + i%3*8, Organisations: 4 + i%3, Themes: 3 + i%3, Rounds: 2 + i%2,
+			Delegations: true, DelegationRounds: 2 + i%2, CapMax: 6}
+		ev := randevent.New(uint64(700+i), c)
+		s, st := roomSearch(t, ev, nil)
+		if s == nil {
+			continue
+		}
+		pr := s.pr
+		before := pr.evaluate(st)
+		if Gap(before, s.bound) > roomMoveGap {
+			continue // too close to 0 for a bound a grain above to be near
+		}
+		got := s.moveRooms(context.Background(), st)
+		after := pr.evaluate(got)
+		if after < before {
+			t.Fatalf("event %d: objective %d after moveRooms, %d before", i, after, before)
+		}
+		if after > before {
+			gained++
+		}
+		runs++
+		plan, err := pr.plan(got, after, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPlan(t, ev, plan)
+		if s.proven(after) {
+			continue // the bound stopped the moves
+		}
+		move := func(moves ...roomMove) int64 {
+			next := got.clone()
+			var touched uint64
+			for _, m := range moves {
+				touched |= 1<<next.deleg[m.o] | 1<<m.r
+			}
+			if ok, err := pr.moveRoom(context.Background(), next, moves...); err != nil || !ok {
+				return after
+			}
+			for r := range pr.nR {
+				if touched&(1<<r) != 0 {
+					if good, _, err := pr.solveRound(context.Background(), next, r, false, nil); err != nil || !good {
+						return after
+					}
+				}
+			}
+			return pr.evaluate(next)
+		}
+		orgs := pr.delegOrgs()
+		for x, a := range orgs {
+			for _, r := range pr.delegRounds {
+				if r != got.deleg[a] && pr.delegRoundOK(a, r) {
+					if v := move(roomMove{a, r}); v > after {
+						t.Errorf("event %d: moving %d's room to round %d gains %d", i, a, r, v-after)
+					}
+				}
+			}
+			for _, b := range orgs[x+1:] {
+				ra, rb := got.deleg[a], got.deleg[b]
+				if ra != rb && pr.delegRoundOK(a, rb) && pr.delegRoundOK(b, ra) {
+					if v := move(roomMove{a, rb}, roomMove{b, ra}); v > after {
+						t.Errorf("event %d: swapping the rooms of %d and %d gains %d", i, a, b, v-after)
+					}
+				}
+			}
+		}
+	}
+	if runs < 12 || gained == 0 {
+		t.Fatalf("%d events run, %d improved: the test tests too little", runs, gained)
+	}
+	t.Logf("%d events, %d improved by moving rooms", runs, gained)
+}
