@@ -60,7 +60,7 @@ func (s *search) lpBound(ctx context.Context) *state {
 		return nil
 	}
 	s.lpDone = true // once per search, at the start of its first descent
-	if ctx.Err() != nil || s.workDone() || s.pr.nP > lpMaxPeople || ev.Weights.RepeatPair != 0 || s.pr.roomRoundsToChoose() {
+	if ctx.Err() != nil || s.workDone() || s.pr.nP > lpMaxPeople || ev.Weights.RepeatPair != 0 || s.pr.roomChoices() > 0 {
 		return nil
 	}
 	// Rows and columns from the sizes alone, before the programme is
@@ -317,9 +317,10 @@ func (s *search) lpPlan(ctx context.Context, m *mip.Model, x []float64) *state {
 	return st
 }
 
-// roomRoundsToChoose reports whether some organisation's delegation room
-// may meet in more than one round.
-func (pr *problem) roomRoundsToChoose() bool {
+// roomChoices counts the organisations whose delegation room may meet in
+// more than one round.
+func (pr *problem) roomChoices() int {
+	count := 0
 	for _, o := range pr.delegOrgs() {
 		n := 0
 		for _, r := range pr.delegRounds {
@@ -328,8 +329,8 @@ func (pr *problem) roomRoundsToChoose() bool {
 			}
 		}
 		if n > 1 {
-			return true
+			count++
 		}
 	}
-	return false
+	return count
 }

@@ -648,7 +648,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 	saved := lg.save(nil)
 	stall := 0
 	var pol *polisher
-	if top && s.pr.nP <= largeEvent && !lg.pool && lg.nOpt == 1 {
+	if top && s.pr.nP <= largeEvent && !lg.pool && (lg.nOpt == 1 || s.pr.roomChoices() > polishRoomChoices) {
 		pol = &polisher{}
 	}
 	var pb *pooledBundle
@@ -784,6 +784,18 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 // reaching the best plan.
 const polishTheta = 0.1
 
+// polishRoomChoices is the number of rooms with a round to choose beyond
+// which the root polishes its bound too: the branch and bound over the
+// rooms' rounds (search.prove), which on smaller events proves what the
+// polish would delay (the knowledge day's shape at 200 people, 25 rooms:
+// proven at 1 s without the polish, 5 points short with it, seeds 1-3),
+// has too many of them to get far. Measured at 10 s, search seeds 1-3, on
+// genevent's seed 3 of the knowledge day's shape at 400-900 people (49-111
+// rooms in two rounds) and of flanders' at 600 and 900 (33 and 50 rooms in
+// three), 15 solves: the gaps summed fell from 1.01 % to 0.56 % (flanders
+// at 900 people 0.14-0.19 % to 0.025-0.04 %).
+const polishRoomChoices = 32
+
 // The polish runs in slices of polishSlice evaluations, one after every
 // polishSlice subgradient steps, so that plans keep being built from the
 // steps' prices while it runs; it ends when it stalls (bundleStall
@@ -823,8 +835,8 @@ type polisher struct {
 // steps' own prices stay as they were: their wandering is what finds the
 // plans (with the polished prices kept instead, 3 fewer of
 // TestSolveMatchesCBC's 40 events reached CBC's optimum), and on events
-// whose rooms are to be placed the polish took time the rooms' branch
-// and bound used better.
+// with a few rooms to place the polish took time the rooms' branch
+// and bound used better (polishRoomChoices).
 func (s *search) polish(ctx context.Context, pol *polisher, start []float64, n int) int64 {
 	lg := s.lg
 	pol.since = 0
