@@ -18,15 +18,17 @@ const roomMoveGap = 0.01
 // one organisation's room to another round it may meet in, or two rooms
 // of different rounds each into the other's, re-solves the rounds
 // concerned as flows, and keeps a move that raises the objective; until
-// no move does, or its share of ctx (a quarter) ends. It returns the best
-// plan found (st itself if none is better). The descent calls it when its
-// own moves are stuck; tryDelegations chooses the rooms as a whole, from
-// the relaxation's value of each organisation's rounds, and misses the
-// last few moves. Measured at 10 s with search seeds 1-3 on genevent's
-// seed 3 of the knowledge day's and flanders' shapes at 400, 600 and 900
-// people (18 solves): the gaps summed from 1.32 % to 1.04 %; kennisdag at
-// 400 people reached 45120-45130 instead of 45100 (CBC's optimum 45130),
-// at 600 68910 on two seeds of three instead of one (CBC 68920).
+// a whole round of moves gains nothing, or its share of ctx (a quarter)
+// ends. It returns the best plan found (st itself if none is better).
+// The descent calls it when its own moves are stuck; tryDelegations
+// chooses the rooms as a whole, from the relaxation's value of each
+// organisation's rounds, and misses the last few moves. Measured at 10 s
+// with search seeds 1-3 on genevent's seed 3 of the knowledge day's and
+// flanders' shapes at 400, 600 and 900 people (18 solves): the gaps
+// summed from 1.32 % to 1.04 %; kennisdag at 400 people reached
+// 45120-45130 instead of 45100 (CBC's optimum 45130). At 600 people
+// (CBC 68920) it reached 68910 on two seeds of six; since each call goes
+// on with the moves where the last one stopped, on all six.
 //
 // Plans further than roomMoveGap from the bound, and plans it started from
 // before, are returned as they are; and, as the relaxation's plans are
@@ -78,10 +80,50 @@ func (s *search) moveRooms(ctx context.Context, st *state) *state {
 		}
 		return false
 	}
-	// Two rooms that swap rounds move their delegations' difference in
-	// size from one round to the other: where seats are short, the swaps
-	// of rooms of about the same size are the likeliest to gain, so they
-	// come first.
+	// Each call goes on where the last one stopped: a call's share
+	// rarely covers every move (on the knowledge day's shape at 600
+	// people a whole pass takes some 6 s), and starting afresh each time
+	// would try the same first moves again and again.
+	moves := s.roomMoveList()
+	for tried := 0; tried < len(moves) && ctx.Err() == nil && !s.proven(obj); tried++ {
+		m := moves[s.rooms.next]
+		s.rooms.next = (s.rooms.next + 1) % len(moves)
+		a, ra := m.a, cur.deleg[m.a]
+		var ok bool
+		if m.b < 0 {
+			ok = m.r != ra && pr.delegRoundOK(a, m.r) && try(roomMove{a, m.r})
+		} else {
+			b, rb := m.b, cur.deleg[m.b]
+			ok = ra != rb && pr.delegRoundOK(a, rb) && pr.delegRoundOK(b, ra) && try(roomMove{a, rb}, roomMove{b, ra})
+		}
+		if ok {
+			tried = -1 // a full round of moves from here without a gain ends the search
+		}
+	}
+	return cur
+}
+
+// roomMoveCand is a move of moveRooms: a's room to round r (b < 0), or a's
+// and b's rooms swapping rounds.
+type roomMoveCand struct{ a, b, r int }
+
+// roomMoveList lists moveRooms' moves, once per search: every room to
+// every delegation round, then every pair of rooms. Two rooms that swap
+// rounds move their delegations' difference in size from one round to
+// the other: where seats are short, the swaps of rooms of about the same
+// size are the likeliest to gain, so they come first.
+func (s *search) roomMoveList() []roomMoveCand {
+	if s.rooms.moves != nil {
+		return s.rooms.moves
+	}
+	pr := s.pr
+	orgs := pr.delegOrgs()
+	var moves []roomMoveCand
+	for _, o := range orgs {
+		for _, r := range pr.delegRounds {
+			moves = append(moves, roomMoveCand{o, -1, r})
+		}
+	}
 	size := make([]int, pr.nO)
 	for _, o := range orgs {
 		for _, p := range pr.oMembers[o] {
@@ -90,39 +132,17 @@ func (s *search) moveRooms(ctx context.Context, st *state) *state {
 			}
 		}
 	}
-	var pairs [][2]int
+	singles := len(moves)
 	for i, a := range orgs {
 		for _, b := range orgs[i+1:] {
-			pairs = append(pairs, [2]int{a, b})
+			moves = append(moves, roomMoveCand{a, b, -1})
 		}
 	}
-	slices.SortStableFunc(pairs, func(x, y [2]int) int {
-		return cmp.Compare(abs(size[x[0]]-size[x[1]]), abs(size[y[0]]-size[y[1]]))
+	slices.SortStableFunc(moves[singles:], func(x, y roomMoveCand) int {
+		return cmp.Compare(abs(size[x.a]-size[x.b]), abs(size[y.a]-size[y.b]))
 	})
-	for improved := true; improved && ctx.Err() == nil && !s.proven(obj); {
-		improved = false
-		for _, o := range orgs {
-			for _, r := range pr.delegRounds {
-				if ctx.Err() != nil {
-					return cur
-				}
-				if r != cur.deleg[o] && pr.delegRoundOK(o, r) && try(roomMove{o, r}) {
-					improved = true
-				}
-			}
-		}
-		for _, pair := range pairs {
-			if ctx.Err() != nil {
-				return cur
-			}
-			a, b := pair[0], pair[1]
-			ra, rb := cur.deleg[a], cur.deleg[b]
-			if ra != rb && pr.delegRoundOK(a, rb) && pr.delegRoundOK(b, ra) && try(roomMove{a, rb}, roomMove{b, ra}) {
-				improved = true
-			}
-		}
-	}
-	return cur
+	s.rooms.moves = moves
+	return moves
 }
 
 func abs(x int) int {

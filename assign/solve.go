@@ -163,11 +163,14 @@ type search struct {
 	// lpSlices counts the LP's runs: its first, and its resumption.
 	lpSlices int
 	// roomsMoved holds the hashes of the plans moveRooms started from;
-	// rooms paces its calls as primalWait paces the relaxation's plans.
+	// rooms paces its calls as primalWait paces the relaxation's plans,
+	// and holds its moves and where the next call starts among them.
 	roomsMoved map[uint64]bool
 	rooms      struct {
 		end, cost int64
 		wait      uint
+		moves     []roomMoveCand
+		next      int
 	}
 }
 
