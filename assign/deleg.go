@@ -224,6 +224,7 @@ func (pr *problem) assignHosts(ctx context.Context, st *state, r int) (bool, err
 	}
 	g.SetSupply(sink, -int64(len(orgs)))
 	sol, err := g.Solve(ctx)
+	pr.addWork(int64(g.NumArcs()))
 	if errors.Is(err, solver.ErrInfeasible) {
 		return false, nil
 	}
@@ -274,7 +275,7 @@ func (pr *problem) balanceDelegations(ctx context.Context, st *state) error {
 		if best == from {
 			continue
 		}
-		ok, err := pr.moveRoom(ctx, st, roomMove{o, best})
+		_, ok, err := pr.moveRoom(ctx, st, roomMove{o, best})
 		if err != nil {
 			return err
 		}
@@ -290,12 +291,11 @@ func (pr *problem) balanceDelegations(ctx context.Context, st *state) error {
 type roomMove struct{ o, r int }
 
 // moveRoom makes the moves and re-assigns the hosts of every round they
-// touch; on false st is unchanged. Sessions are not touched: members of a
-// moved organisation who sat in a session in its room's new round are
-// taken out of it.
-func (pr *problem) moveRoom(ctx context.Context, st *state, moves ...roomMove) (bool, error) {
+// touch, and returns those rounds as a bit set; on false st is unchanged.
+// Sessions are not touched: members of a moved organisation who sat in a
+// session in its room's new round are taken out of it.
+func (pr *problem) moveRoom(ctx context.Context, st *state, moves ...roomMove) (touched uint64, ok bool, err error) {
 	deleg, hosts := slices.Clone(st.deleg), slices.Clone(st.host)
-	var touched uint64
 	for _, m := range moves {
 		touched |= 1 << m.r
 		if st.deleg[m.o] >= 0 {
@@ -303,7 +303,7 @@ func (pr *problem) moveRoom(ctx context.Context, st *state, moves ...roomMove) (
 		}
 		st.deleg[m.o] = m.r
 	}
-	ok, err := true, error(nil)
+	ok = true
 	for r := range pr.nR {
 		if ok && err == nil && touched&(1<<r) != 0 {
 			ok, err = pr.assignHosts(ctx, st, r)
@@ -312,7 +312,7 @@ func (pr *problem) moveRoom(ctx context.Context, st *state, moves ...roomMove) (
 	if err != nil || !ok {
 		copy(st.deleg, deleg)
 		copy(st.host, hosts)
-		return false, err
+		return 0, false, err
 	}
 	for _, m := range moves {
 		for _, p := range pr.oMembers[m.o] {
@@ -321,5 +321,5 @@ func (pr *problem) moveRoom(ctx context.Context, st *state, moves ...roomMove) (
 			}
 		}
 	}
-	return true, nil
+	return touched, true, nil
 }

@@ -60,7 +60,7 @@ func (s *search) lpBound(ctx context.Context) *state {
 		return nil
 	}
 	s.lpDone = true // once per search, at the start of its first descent
-	if ctx.Err() != nil || s.workDone() || s.pr.nP > lpMaxPeople || ev.Weights.RepeatPair != 0 || s.pr.roomChoices() > 0 {
+	if ctx.Err() != nil || s.workDone() || s.pr.nP > lpMaxPeople || ev.Weights.RepeatPair != 0 || len(s.choosable) > 0 {
 		return nil
 	}
 	// Rows and columns from the sizes alone, before the programme is
@@ -317,10 +317,10 @@ func (s *search) lpPlan(ctx context.Context, m *mip.Model, x []float64) *state {
 	return st
 }
 
-// roomChoices counts the organisations whose delegation room may meet in
+// roomsToChoose lists the organisations whose delegation room may meet in
 // more than one round.
-func (pr *problem) roomChoices() int {
-	count := 0
+func (pr *problem) roomsToChoose() []int {
+	var orgs []int
 	for _, o := range pr.delegOrgs() {
 		n := 0
 		for _, r := range pr.delegRounds {
@@ -329,8 +329,8 @@ func (pr *problem) roomChoices() int {
 			}
 		}
 		if n > 1 {
-			count++
+			orgs = append(orgs, o)
 		}
 	}
-	return count
+	return orgs
 }

@@ -32,14 +32,13 @@ const roomMoveGap = 0.01
 //
 // Plans further than roomMoveGap from the bound, and plans it started from
 // before, are returned as they are; and, as the relaxation's plans are
-// (search.primalWait), its calls are paced: after a call that gained
-// nothing, the next waits until the search has done its work again, up to
-// 16 times over.
+// (search.primalWait), its calls are paced: the next call waits until the
+// search has done as much work as this one did, twice as much after a
+// call that gained nothing, four times after two, up to 16 times.
 func (s *search) moveRooms(ctx context.Context, st *state) *state {
 	pr := s.pr
-	orgs := pr.delegOrgs()
 	cur, obj := st, pr.evaluate(st)
-	if len(orgs) == 0 || len(pr.delegRounds) < 2 || Gap(obj, s.bound) > roomMoveGap || s.roomsMoved[st.hash()] ||
+	if len(s.choosable) == 0 || Gap(obj, s.bound) > roomMoveGap || s.roomsMoved[st.hash()] ||
 		pr.work-s.rooms.end < s.rooms.cost<<s.rooms.wait {
 		return st
 	}
@@ -59,11 +58,8 @@ func (s *search) moveRooms(ctx context.Context, st *state) *state {
 	// touch; it keeps the result if it is better.
 	try := func(moves ...roomMove) bool {
 		next := cur.clone()
-		var touched uint64
-		for _, m := range moves {
-			touched |= 1<<next.deleg[m.o] | 1<<m.r // delegOrgs: every room has a round
-		}
-		if ok, err := pr.moveRoom(ctx, next, moves...); err != nil || !ok {
+		touched, ok, err := pr.moveRoom(ctx, next, moves...)
+		if err != nil || !ok {
 			return false
 		}
 		for r := range pr.nR {
@@ -107,8 +103,8 @@ func (s *search) moveRooms(ctx context.Context, st *state) *state {
 // and b's rooms swapping rounds.
 type roomMoveCand struct{ a, b, r int }
 
-// roomMoveList lists moveRooms' moves, once per search: every room to
-// every delegation round, then every pair of rooms. Two rooms that swap
+// roomMoveList lists moveRooms' moves, once per search: every room with a
+// round to choose to every delegation round, then every pair of them. Two rooms that swap
 // rounds move their delegations' difference in size from one round to
 // the other: where seats are short, the swaps of rooms of about the same
 // size are the likeliest to gain, so they come first.
@@ -117,7 +113,7 @@ func (s *search) roomMoveList() []roomMoveCand {
 		return s.rooms.moves
 	}
 	pr := s.pr
-	orgs := pr.delegOrgs()
+	orgs := s.choosable
 	var moves []roomMoveCand
 	for _, o := range orgs {
 		for _, r := range pr.delegRounds {

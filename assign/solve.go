@@ -127,8 +127,8 @@ func Solve(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, err
 // newSearch starts a search of pr; stop ends it early (WorkLimit).
 func newSearch(pr *problem, opts Options, start time.Time, stop context.CancelFunc) *search {
 	return &search{pr: pr, opts: opts, start: start, rng: rand.New(rand.NewPCG(opts.Seed, 0x726f756e64)), stop: stop,
-		bound:      math.MaxInt64, // no bound yet
-		roomsMoved: map[uint64]bool{}}
+		bound:     math.MaxInt64, // no bound yet
+		choosable: pr.roomsToChoose(), roomsMoved: map[uint64]bool{}}
 }
 
 // search is one solve in progress.
@@ -162,6 +162,9 @@ type search struct {
 	lp *lpRun
 	// lpSlices counts the LP's runs: its first, and its resumption.
 	lpSlices int
+	// choosable lists the organisations whose room may meet in more than
+	// one round (problem.roomsToChoose).
+	choosable []int
 	// roomsMoved holds the hashes of the plans moveRooms started from;
 	// rooms paces its calls as primalWait paces the relaxation's plans,
 	// and holds its moves and where the next call starts among them.
@@ -651,7 +654,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 	saved := lg.save(nil)
 	stall := 0
 	var pol *polisher
-	if top && s.pr.nP <= largeEvent && !lg.pool && (lg.nOpt == 1 || s.pr.roomChoices() > polishRoomChoices) {
+	if top && s.pr.nP <= largeEvent && !lg.pool && (len(s.choosable) == 0 || len(s.choosable) > polishRoomChoices) {
 		pol = &polisher{}
 	}
 	var pb *pooledBundle
