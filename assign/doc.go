@@ -202,16 +202,7 @@
 // people this took the mean gap at 1 s from 1.2 % to 0.14 %, and the
 // trades to 0.05 % (benchmarks/README.md).
 //
-// When annealing is stuck on a plan within 1 % of the bound whose rooms
-// have rounds to choose, the rooms move: one to another round it may meet
-// in, or two of different rounds swap (their hosts assigned again
-// together, so a swap works where neither room alone finds a host), and
-// the rounds touched are re-solved as flows; a move that gains is kept.
-// The relaxation chooses the rooms as a whole and misses these last
-// steps: on the knowledge day's shape at 400 people (10 s, search seeds
-// 1-3) the plans went from 45100 to 45120-45130, CBC's optimum 45130.
-//
-// When these are stuck too, blocks of people are reseated exactly in
+// When annealing too is stuck, blocks of people are reseated exactly in
 // every round at once, everyone else where they are: first each
 // organisation (in parts of at most 20), then up to 8 people of each pair
 // of sessions of a round. Every member's ways of taking sessions are
@@ -231,6 +222,16 @@
 // passes take half of it: on events of 300-900 people at 1 s they took
 // it all, and the bound stayed at its first value (national's shape at
 // 600 people 35 % above the plan, 6 % with the cap).
+//
+// When reseating too is stuck on a plan within 1 % of the bound whose
+// rooms have rounds to choose, the rooms move: one to another round it
+// may meet in, or two of different rounds swap (their hosts assigned
+// again together, so a swap works where neither room alone finds a
+// host), and the rounds touched are re-solved as flows; a move that
+// gains is kept.
+// The relaxation chooses the rooms as a whole and misses these last
+// steps: on the knowledge day's shape at 400 people (10 s, search seeds
+// 1-3) the plans went from 45100 to 45120-45130, CBC's optimum 45130.
 //
 // Larger events get no descent after the first pass; instead each plan rebuilt from the relaxation (below) is
 // preceded by a short cool walk of the same moves from the best plan,

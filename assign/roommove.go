@@ -20,15 +20,15 @@ const roomMoveGap = 0.01
 // concerned as flows, and keeps a move that raises the objective; until
 // a whole round of moves gains nothing, or its share of ctx (a quarter)
 // ends. It returns the best plan found (st itself if none is better).
-// The descent calls it when its own moves are stuck; tryDelegations
-// chooses the rooms as a whole, from the relaxation's value of each
-// organisation's rounds, and misses the last few moves. Measured at 10 s
-// with search seeds 1-3 on genevent's seed 3 of the knowledge day's and
-// flanders' shapes at 400, 600 and 900 people (18 solves): the gaps
-// summed from 1.32 % to 1.04 %; kennisdag at 400 people reached
-// 45120-45130 instead of 45100 (CBC's optimum 45130). At 600 people
-// (CBC 68920) it reached 68910 on two seeds of six; since each call goes
-// on with the moves where the last one stopped, on all six.
+// The descent calls it when its flows, annealing and reseating are
+// stuck; tryDelegations chooses the rooms as a whole, from the
+// relaxation's value of each organisation's rounds, and misses the last
+// few moves. Measured at 10 s with search seeds 1-3 on genevent's seed 3
+// of the knowledge day's and flanders' shapes at 400, 600 and 900 people
+// (18 solves): the gaps summed from 1.32 % to 1.04 %; kennisdag at 400
+// people reached 45120-45130 instead of 45100 (CBC's optimum 45130). At
+// 600 people (CBC 68920) it reached 68910 on two seeds of six; since each
+// call goes on with the moves where the last one stopped, on all six.
 //
 // Plans further than roomMoveGap from the bound, and plans it started from
 // before, are returned as they are; and, as the relaxation's plans are

@@ -345,9 +345,12 @@ func (s *search) descend(ctx context.Context, st *state, share int) error {
 		}
 		if !improved && ctx.Err() == nil {
 			// The flows are stuck: annealing moves people across rounds;
-			// failing that, delegation rooms move to other rounds, then
-			// blocks of people are reseated exactly, first each
-			// organisation, then people of two sessions of a round.
+			// failing that, blocks of people are reseated exactly, first
+			// each organisation, then people of two sessions of a round;
+			// failing that too, delegation rooms move to other rounds (on
+			// the knowledge day's and flanders' shapes at 200 people, 1 s,
+			// moving rooms before reseating took the gaps summed over 16
+			// solves from 0.54-0.75 % to 0.78-0.81 %; last, 0.73 %).
 			moves := []struct {
 				ctx context.Context
 				run func(context.Context, *state) *state
@@ -355,9 +358,9 @@ func (s *search) descend(ctx context.Context, st *state, share int) error {
 				{ctx, func(ctx context.Context, st *state) *state {
 					return s.anneal(ctx, st, pr.annealBudget(), pr.annealHot())
 				}},
-				{ctx, s.moveRooms},
 				{reseatCtx, s.reseatAll},
 				{reseatCtx, s.reseatPairs},
+				{ctx, s.moveRooms},
 			}
 			for _, m := range moves {
 				if improved || s.proven(obj) || ctx.Err() != nil {
