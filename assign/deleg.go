@@ -24,6 +24,24 @@ func (pr *problem) delegOrgs() []int {
 	return orgs
 }
 
+// roomsToChoose lists the organisations whose delegation room may meet in
+// more than one round.
+func (pr *problem) roomsToChoose() []int {
+	var orgs []int
+	for _, o := range pr.delegOrgs() {
+		n := 0
+		for _, r := range pr.delegRounds {
+			if pr.delegRoundOK(o, r) {
+				n++
+			}
+		}
+		if n > 1 {
+			orgs = append(orgs, o)
+		}
+	}
+	return orgs
+}
+
 // chooseDelegations finds rounds and hosts for every delegation room that
 // maximise affinity plus worth(o, k), the estimated worth to organisation o
 // of meeting in its k-th delegation round (nil: 0), or explains in words

@@ -316,21 +316,3 @@ func (s *search) lpPlan(ctx context.Context, m *mip.Model, x []float64) *state {
 	s.offer(st)
 	return st
 }
-
-// roomsToChoose lists the organisations whose delegation room may meet in
-// more than one round.
-func (pr *problem) roomsToChoose() []int {
-	var orgs []int
-	for _, o := range pr.delegOrgs() {
-		n := 0
-		for _, r := range pr.delegRounds {
-			if pr.delegRoundOK(o, r) {
-				n++
-			}
-		}
-		if n > 1 {
-			orgs = append(orgs, o)
-		}
-	}
-	return orgs
-}

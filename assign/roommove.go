@@ -38,11 +38,14 @@ const roomMoveGap = 0.01
 func (s *search) moveRooms(ctx context.Context, st *state) *state {
 	pr := s.pr
 	cur, obj := st, pr.evaluate(st)
-	if len(s.choosable) == 0 || Gap(obj, s.bound) > roomMoveGap || s.roomsMoved[st.hash()] ||
-		pr.work-s.rooms.end < s.rooms.cost<<s.rooms.wait {
+	if len(s.choosable) == 0 || Gap(obj, s.bound) > roomMoveGap || pr.work-s.rooms.end < s.rooms.cost<<s.rooms.wait {
 		return st
 	}
-	s.roomsMoved[st.hash()] = true
+	key := st.hash()
+	if s.roomsMoved[key] {
+		return st
+	}
+	s.roomsMoved[key] = true
 	start, w0 := obj, pr.work
 	defer func() {
 		s.rooms.end, s.rooms.cost = pr.work, pr.work-w0
@@ -104,10 +107,10 @@ func (s *search) moveRooms(ctx context.Context, st *state) *state {
 type roomMoveCand struct{ a, b, r int }
 
 // roomMoveList lists moveRooms' moves, once per search: every room with a
-// round to choose to every delegation round, then every pair of them. Two rooms that swap
-// rounds move their delegations' difference in size from one round to
-// the other: where seats are short, the swaps of rooms of about the same
-// size are the likeliest to gain, so they come first.
+// round to choose to every delegation round, then every pair of them.
+// Two rooms that swap rounds move their delegations' difference in size
+// from one round to the other: where seats are short, the swaps of rooms
+// of about the same size are the likeliest to gain, so they come first.
 func (s *search) roomMoveList() []roomMoveCand {
 	if s.rooms.moves != nil {
 		return s.rooms.moves
