@@ -2,6 +2,7 @@ package assign
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -244,4 +245,66 @@ func TestWorkLimitSameRooms(t *testing.T) {
 	if s := runSearch(t, ev.Normalized(), Options{WorkLimit: 2_000_000, Seed: 1}); s.rooms.moves == nil {
 		t.Error("moveRooms never ran: the test no longer tests it")
 	}
+}
+
+// TestRoomsBoundHolds checks the bound that lets moveRooms skip moves:
+// after a search of a random event whose rooms have rounds to choose,
+// the kept root evaluation's bound for given room rounds
+// (search.roomsBound) is at least the objective of the best plan, and of
+// every plan made from it by moving one room (moveRoom, its rounds
+// re-solved); and moving a room changes it by the room's two values
+// (search.roomValue), as moveRooms reckons it.
+func TestRoomsBoundHolds(t *testing.T) {
+	checked := 0
+	for i := range 16 {
+		c := randevent.Config{Participants: 20 + i%4*10, Organisations: 4 + i%4, Themes: 3 + i%3, Rounds: 2 + i%2,
+			Delegations: true, DelegationRounds: 2 + i%2, CapMax: 8}
+		if i%2 == 1 {
+			c.Pins, c.OptOut, c.MinMax, c.Partial = 0.1, 0.2, 2, 0.2
+		}
+		ev := randevent.New(uint64(900+i), c)
+		s := runSearch(t, ev.Normalized(), Options{WorkLimit: 300_000, Seed: 1})
+		if s.best == nil || s.rooms.value == nil {
+			continue
+		}
+		pr := s.pr
+		base := s.roomsBound(s.best.deleg)
+		if math.IsNaN(base) || pr.floorBound(base) < s.bestObj {
+			t.Fatalf("event %d: bound %v for the best plan's rooms, the plan scores %d", i, base, s.bestObj)
+		}
+		for _, o := range s.choosable {
+			for _, r := range pr.delegRounds {
+				if r == s.best.deleg[o] || !pr.delegRoundOK(o, r) {
+					continue
+				}
+				next := s.best.clone()
+				touched, ok, err := pr.moveRoom(context.Background(), next, roomMove{o, r})
+				if err != nil || !ok {
+					continue
+				}
+				good := true
+				for q := range pr.nR {
+					if good && touched&(1<<q) != 0 {
+						good, _, err = pr.solveRound(context.Background(), next, q, false, nil)
+						good = good && err == nil
+					}
+				}
+				if !good {
+					continue
+				}
+				ub := s.roomsBound(next.deleg)
+				if v := pr.evaluate(next); pr.floorBound(ub) < v {
+					t.Errorf("event %d: room of %d to round %d: bound %v, the plan scores %d", i, o, r, ub, v)
+				}
+				if step := base + s.roomValue(o, r) - s.roomValue(o, s.best.deleg[o]); math.Abs(step-ub) > 1e-6*(1+math.Abs(ub)) {
+					t.Errorf("event %d: bound %v step by step, %v at once", i, step, ub)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("%d moved plans checked: the test tests too little", checked)
+	}
+	t.Logf("%d moved plans checked", checked)
 }

@@ -174,6 +174,11 @@ type search struct {
 		wait      uint
 		moves     []roomMoveCand
 		next      int
+		// bound and value are the root relaxation's bound at its best
+		// prices so far and each organisation's value of each of its
+		// room's rounds there (lagrange.orgValue plus orgHostValue).
+		bound float64
+		value []float64
 	}
 }
 
@@ -684,6 +689,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 			saved = lg.save(saved)
 			if top {
 				s.setBound(best)
+				s.keepRoomValues(L + margin)
 			}
 		} else if pb == nil {
 			// Too long without progress, or, on large events, a step that
