@@ -37,7 +37,8 @@ const roomMoveGap = 0.01
 // rounds (roomsBound). On kennisdag and flanders at 600 people this skips
 // 60-65 % of the moves; at 10 s, search seeds 1-3, the six events of
 // 400-900 people went from 0.59 % to 0.48 % (gaps summed), and kennisdag
-// at 400 people reached CBC's optimum on all three seeds.
+// at 400 people reached CBC's optimum on all three seeds (on two of three
+// in a second run of the same binary).
 //
 // Plans further than roomMoveGap from the bound, and plans it started from
 // before, are returned as they are; and, as the relaxation's plans are
