@@ -41,30 +41,24 @@ const roomMoveGap = 0.01
 // in a second run of the same binary).
 //
 // Plans further than roomMoveGap from the bound, and plans it started from
-// before, are returned as they are; and, as the relaxation's plans are
-// (search.primalWait), its calls are paced: the next call waits until the
-// search has done as much work as this one did, twice as much after a
-// call that gained nothing, four times after two, up to 16 times.
+// before, are returned as they are; and its calls are paced (pacer), as
+// the relaxation's plans are.
 func (s *search) moveRooms(ctx context.Context, st *state) *state {
 	pr := s.pr
 	cur, obj := st, pr.evaluate(st)
-	if len(s.choosable) == 0 || Gap(obj, s.bound) > roomMoveGap || pr.work-s.rooms.end < s.rooms.cost<<s.rooms.wait {
+	if len(s.choosable) == 0 || Gap(obj, s.bound) > roomMoveGap || !s.rooms.pace.due(pr.work) {
 		return st
 	}
 	key := st.hash()
-	if s.roomsMoved[key] {
+	if s.rooms.tried[key] {
 		return st
 	}
-	s.roomsMoved[key] = true
+	if s.rooms.tried == nil {
+		s.rooms.tried = map[uint64]bool{}
+	}
+	s.rooms.tried[key] = true
 	start, w0 := obj, pr.work
-	defer func() {
-		s.rooms.end, s.rooms.cost = pr.work, pr.work-w0
-		if obj > start {
-			s.rooms.wait = 0
-		} else {
-			s.rooms.wait = min(s.rooms.wait+1, 4)
-		}
-	}()
+	defer func() { s.rooms.pace.done(w0, pr.work, obj > start) }()
 	ctx, cancel := s.share(ctx, 4)
 	defer cancel()
 	// try makes the moves in a copy of cur and re-solves the rounds they
@@ -185,16 +179,24 @@ func abs(x int) int {
 // organisation's value of each round in the root relaxation's evaluation
 // just made, whose bound (with its margin) is bound: at any prices, the
 // relaxation with every room held to a round is an upper bound on the
-// plans with the rooms there (moveRooms).
+// plans with the rooms there (moveRooms). optimise calls it on its top
+// evaluations only, the root's, where no branch's decision holds.
 func (s *search) keepRoomValues(bound float64) {
-	lg := s.lg
-	if len(s.choosable) == 0 || lg == nil || lg.allowed != nil || len(lg.orgValue) != s.pr.nO*lg.nOpt {
+	if len(s.choosable) == 0 {
 		return
 	}
+	pr, lg := s.pr, s.lg
+	if s.rooms.value == nil {
+		s.rooms.value = make([]float64, pr.nO*pr.nR)
+	}
 	s.rooms.bound = bound
-	s.rooms.value = s.rooms.value[:0]
-	for i, v := range lg.orgValue {
-		s.rooms.value = append(s.rooms.value, v+lg.orgHostValue[i])
+	for o := range pr.nO {
+		for r := range pr.nR {
+			s.rooms.value[o*pr.nR+r] = math.Inf(-1) // not a delegation round
+		}
+		for k, r := range pr.delegRounds {
+			s.rooms.value[o*pr.nR+r] = lg.orgValue[o*lg.nOpt+k] + lg.orgHostValue[o*lg.nOpt+k]
+		}
 	}
 }
 
@@ -204,13 +206,7 @@ func (s *search) roomValue(o, r int) float64 {
 	if s.rooms.value == nil {
 		return math.NaN()
 	}
-	n := len(s.rooms.value) / s.pr.nO
-	for k, d := range s.pr.delegRounds {
-		if d == r && k < n {
-			return s.rooms.value[o*n+k]
-		}
-	}
-	return math.NaN()
+	return s.rooms.value[o*s.pr.nR+r]
 }
 
 // roomsBound is the kept root evaluation's bound on the plans whose rooms
@@ -221,16 +217,15 @@ func (s *search) roomsBound(deleg []int) float64 {
 		return math.NaN()
 	}
 	pr := s.pr
-	n := len(s.rooms.value) / pr.nO
 	ub := s.rooms.bound
 	for _, o := range pr.delegOrgs() {
 		best := math.Inf(-1)
-		for k := range n {
-			best = max(best, s.rooms.value[o*n+k])
+		for _, r := range pr.delegRounds {
+			best = max(best, s.roomValue(o, r))
 		}
 		ub -= best - s.roomValue(o, deleg[o])
 	}
-	if math.IsInf(ub, 0) {
+	if math.IsInf(ub, 0) || math.IsNaN(ub) {
 		return math.NaN()
 	}
 	return ub

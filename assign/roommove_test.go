@@ -216,16 +216,16 @@ func TestMoveRoomsGates(t *testing.T) {
 		t.Fatal("the swap was not found")
 	}
 	next := s.rooms.next
-	if s.rooms.cost == 0 {
+	if s.rooms.pace.cost == 0 {
 		t.Fatal("a call that solved rounds counted no work")
 	}
-	s.rooms.cost = 0 // no pacing: the memo alone
+	s.rooms.pace.cost = 0 // no pacing: the memo alone
 	if again := s.moveRooms(context.Background(), st); again != st || s.rooms.next != next {
 		t.Error("a plan was moved twice")
 	}
 	s2, st2 := roomSearch(t, ev, worth)
 	s2.rooms = s.rooms
-	s2.rooms.cost, s2.rooms.end = 1, s2.pr.work // the last call's work is not done again yet
+	s2.rooms.pace.cost, s2.rooms.pace.end = 1, s2.pr.work // the last call's work is not done again yet
 	if got := s2.moveRooms(context.Background(), st2); got != st2 || s2.rooms.next != next {
 		t.Error("a call was not paced")
 	}

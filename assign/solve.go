@@ -128,7 +128,7 @@ func Solve(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, err
 func newSearch(pr *problem, opts Options, start time.Time, stop context.CancelFunc) *search {
 	return &search{pr: pr, opts: opts, start: start, rng: rand.New(rand.NewPCG(opts.Seed, 0x726f756e64)), stop: stop,
 		bound:     math.MaxInt64, // no bound yet
-		choosable: pr.roomsToChoose(), roomsMoved: map[uint64]bool{}}
+		choosable: pr.roomsToChoose()}
 }
 
 // search is one solve in progress.
@@ -146,10 +146,8 @@ type search struct {
 	stop      context.CancelFunc // ends the solve when WorkLimit is reached
 	boundOnly bool               // improve the bound only, never the plan
 
-	lastPrimalEnd  int64 // problem.work when the last plan from the relaxation was done
-	lastPrimalCost int64 // and the work it took
-	primalWait     uint  // the next waits lastPrimalCost<<primalWait
-	stallWalked    bool  // stallWalk is done
+	primalPace  pacer // of the plans built from the relaxation
+	stallWalked bool  // stallWalk is done
 	// firstEval is startBound's evaluation, until the root's optimise
 	// takes it as its first.
 	firstEval *evalResult
@@ -165,20 +163,41 @@ type search struct {
 	// choosable lists the organisations whose room may meet in more than
 	// one round (problem.roomsToChoose).
 	choosable []int
-	// roomsMoved holds the hashes of the plans moveRooms started from;
-	// rooms paces its calls as primalWait paces the relaxation's plans,
-	// and holds its moves and where the next call starts among them.
-	roomsMoved map[uint64]bool
-	rooms      struct {
-		end, cost int64
-		wait      uint
-		moves     []roomMoveCand
-		next      int
+	// rooms is moveRooms' state between calls.
+	rooms struct {
+		pace  pacer
+		tried map[uint64]bool // hashes of the plans it started from
+		moves []roomMoveCand  // its moves, and where the next call starts
+		next  int
 		// bound and value are the root relaxation's bound at its best
 		// prices so far and each organisation's value of each of its
-		// room's rounds there (lagrange.orgValue plus orgHostValue).
+		// room's rounds there (lagrange.orgValue plus orgHostValue,
+		// indexed as they are).
 		bound float64
 		value []float64
+	}
+}
+
+// pacer spaces out a costly stage of the search by the work it took:
+// the next run waits until as much work again has been done since the
+// last one ended, twice as much after a run that gained nothing, four
+// times after two, up to 16 times.
+type pacer struct {
+	end, cost int64
+	wait      uint
+}
+
+// due reports whether the stage may run again, the search's work being
+// work.
+func (p *pacer) due(work int64) bool { return work-p.end >= p.cost<<p.wait }
+
+// done records a run that started at work start and ended at end.
+func (p *pacer) done(start, end int64, gained bool) {
+	p.end, p.cost = end, end-start
+	if gained {
+		p.wait = 0
+	} else {
+		p.wait = min(p.wait+1, 4)
 	}
 }
 
@@ -738,7 +757,7 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 		if overshot {
 			continue // the prices went back: evaluate them again
 		}
-		if !s.boundOnly && (!lg.pool || lg.nOpt > 1) && iter%primalEvery == primalEvery-1 && s.pr.work-s.lastPrimalEnd >= s.lastPrimalCost<<s.primalWait {
+		if !s.boundOnly && (!lg.pool || lg.nOpt > 1) && iter%primalEvery == primalEvery-1 && s.primalPace.due(s.pr.work) {
 			w0, obj0 := s.pr.work, s.bestObj
 			if s.pr.nP > largeEvent {
 				// The descent does not run on large events: a short cool
@@ -748,15 +767,10 @@ func (s *search) optimise(ctx context.Context, tried map[uint64]bool, top bool) 
 			if err := s.tryDelegations(ctx, tried); err != nil {
 				return best, err
 			}
-			s.lastPrimalEnd, s.lastPrimalCost = s.pr.work, s.pr.work-w0
 			// Each plan that does not beat the best makes the next one
 			// wait twice as long (up to 16 times its cost), so that the
 			// bound gets the time plans do not use.
-			if s.bestObj > obj0 {
-				s.primalWait = 0
-			} else {
-				s.primalWait = min(s.primalWait+1, 4)
-			}
+			s.primalPace.done(w0, s.pr.work, s.bestObj > obj0)
 		}
 		if pb != nil {
 			if pb.step(ctx, L, bestL) {
