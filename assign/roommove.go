@@ -86,11 +86,7 @@ func (s *search) moveRooms(ctx context.Context, st *state) *state {
 	// The root relaxation's bound for plans with cur's rooms, and with
 	// one or two of them moved: a move whose bound does not beat cur
 	// cannot gain, and is skipped without solving a round.
-	var base float64
-	roomBound := func() {
-		base = s.roomsBound(cur.deleg)
-	}
-	roomBound()
+	base := s.roomsBound(cur.deleg)
 	worthTrying := func(moves ...roomMove) bool {
 		if math.IsNaN(base) {
 			return true
@@ -119,7 +115,7 @@ func (s *search) moveRooms(ctx context.Context, st *state) *state {
 				worthTrying(roomMove{a, rb}, roomMove{b, ra}) && try(roomMove{a, rb}, roomMove{b, ra})
 		}
 		if ok {
-			roomBound()
+			base = s.roomsBound(cur.deleg)
 			tried = -1 // a full round of moves from here without a gain ends the search
 		}
 	}
