@@ -52,13 +52,20 @@ func (r *Report) Err() error {
 // Check verifies plan p against event ev and recomputes its objective. It
 // is the one definition of the objective in roundtable: the engine's
 // plans are tested against it. The event should be valid (see Validate);
-// Check normalizes it itself. Unknown ids in the plan are reported as
-// violations, never a panic.
+// Check normalizes it itself. Unknown ids in the plan, and a nil event or
+// plan, are reported as violations, never a panic.
 //
 // Check costs O(A + S·O) for A assignments, S sessions and O
 // organisations present, plus O(Σ size²) over sessions when the
 // repeatPair weight is not zero.
 func Check(ev *Event, p *Plan) *Report {
+	if ev == nil || p == nil {
+		what := "plan"
+		if ev == nil {
+			what = "event"
+		}
+		return &Report{Violations: []Violation{{Rule: 0, Message: "no " + what + " to check"}}}
+	}
 	ev = ev.Normalized()
 	c := newChecker(ev)
 	c.delegations(p.Delegations)

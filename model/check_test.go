@@ -1749,3 +1749,17 @@ func TestCheckViolationOrderIsStable(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckNil: a missing event or plan is a violation, not a panic.
+func TestCheckNil(t *testing.T) {
+	for _, c := range []struct {
+		ev   *model.Event
+		plan *model.Plan
+		want string
+	}{{nil, &model.Plan{}, "plan: no event to check"}, {colleaguesEvent(), nil, "plan: no plan to check"}, {nil, nil, "plan: no event to check"}} {
+		rep := model.Check(c.ev, c.plan)
+		if len(rep.Violations) != 1 || rep.Violations[0].String() != c.want {
+			t.Errorf("Check(%v, %v) = %v, want %q", c.ev != nil, c.plan != nil, rep.Violations, c.want)
+		}
+	}
+}

@@ -244,13 +244,29 @@ func decodeStrict(data []byte, v any) error {
 	data = bytes.TrimPrefix(data, utf8BOM) // editors on Windows add one
 	w := &jsonWalker{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
 	w.dec.UseNumber()
+	if !utf8.Valid(data) {
+		// encoding/json would put U+FFFD for the bad bytes: a name
+		// written in Latin-1 would come out changed, without a word.
+		off := 0
+		for off < len(data) {
+			c, n := utf8.DecodeRune(data[off:])
+			if c == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		return w.errAt(off, "", "the file is not UTF-8; save it as UTF-8 (in a text editor: Save As, encoding UTF-8)")
+	}
 	if off := w.start(); off < len(data) && data[off] != '{' {
 		return w.errAt(off, "", "want a JSON object, starting with {")
 	}
 	if err := w.value(reflect.TypeOf(v).Elem(), ""); err != nil {
 		return err
 	}
-	end := w.start()
+	end := int(w.dec.InputOffset())
+	for end < len(data) && strings.ContainsRune(" \t\r\n", rune(data[end])) {
+		end++
+	}
 	if _, err := w.dec.Token(); err != io.EOF {
 		return w.errAt(end, "", "unexpected data after the end of the document; remove it")
 	}

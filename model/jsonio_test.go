@@ -39,8 +39,37 @@ func TestEventRoundTrip(t *testing.T) {
 		"small":              smallEvent(),
 		"sessions":           withSessions(smallEvent()),
 		"empty":              NewEvent(),
+		"empty round lists":  emptyRoundLists(),
 	} {
 		t.Run(name, func(t *testing.T) { roundTripEvent(t, ev) })
+	}
+}
+
+// emptyRoundLists is smallEvent with a host and a participant whose
+// rounds are an empty list, which Validate rejects (nil means every
+// round): written and read back, they must stay empty lists, not turn
+// into "every round".
+func emptyRoundLists() *Event {
+	ev := smallEvent()
+	ev.Hosts = append(ev.Hosts, Host{ID: "h-none", Rounds: []string{}})
+	ev.Participants[0].Rounds = []string{}
+	return ev
+}
+
+func TestEmptyRoundListsStayInvalid(t *testing.T) {
+	var buf bytes.Buffer
+	if err := EncodeEvent(&buf, emptyRoundLists()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeEvent(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = back.Validate()
+	for _, want := range []string{"hosts[", "participants[0].rounds"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("read back, the event's empty round list at %s is not reported: %v", want, err)
+		}
 	}
 }
 
@@ -101,6 +130,10 @@ func TestDecodeEventErrors(t *testing.T) {
 			`line 1, column 13: rounds: unexpected end of input; the document is cut off or misses a closing bracket`},
 		{"trailing", `{} {}`,
 			`line 1, column 4: unexpected data after the end of the document; remove it`},
+		{"trailing comma", `{"name":"x"} ,`,
+			`line 1, column 14: unexpected data after the end of the document; remove it`},
+		{"Latin-1", "{\"themes\": [{\"id\": \"fin\",\n \"name\": \"Financi\xebn\"}]}",
+			`line 2, column 18: the file is not UTF-8; save it as UTF-8 (in a text editor: Save As, encoding UTF-8)`},
 		{"empty", ``,
 			`line 1, column 1: empty input; want a JSON object`},
 		{"null", `null`,

@@ -67,8 +67,9 @@ type Organisation struct {
 type Host struct {
 	ID   string `json:"id"`
 	Name string `json:"name,omitempty"`
-	// Rounds lists when the host is available; nil means every round.
-	Rounds []string `json:"rounds,omitempty"`
+	// Rounds lists when the host is available; nil means every round (an
+	// empty list, which Validate rejects, is written as one: omitzero).
+	Rounds []string `json:"rounds,omitzero"`
 	// Organisations are those the host knows best: a delegation room of
 	// one of them run by this host earns Weights.Affinity.
 	Organisations []string `json:"organisations,omitempty"`
@@ -93,8 +94,8 @@ type Participant struct {
 	// means as many as their free rounds.
 	Sessions *int `json:"sessions,omitempty"`
 	// Rounds lists when the participant is available; nil means every
-	// round.
-	Rounds []string `json:"rounds,omitempty"`
+	// round (an empty list, which Validate rejects, is written as one).
+	Rounds []string `json:"rounds,omitzero"`
 	// Delegation false means the participant skips their organisation's
 	// delegation room; nil and true mean they attend it.
 	Delegation *bool `json:"delegation,omitempty"`
