@@ -16,7 +16,8 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // CSVError is one problem of a registrations file: a cell that names an
 // unknown theme, a malformed number, a broken quote. Line is the line of
-// the file (the header is line 1), Column the 1-based column number and
+// the file (the header's is 1 unless empty lines come first), Column the
+// 1-based column number, in characters, and
 // Header the column's name when known. ReadRegistrations reports every
 // bad cell of every row, joined with errors.Join; errors.As finds the
 // first.
@@ -122,9 +123,11 @@ type regReader struct {
 	errs []error
 	warn []Warning
 
-	cols    map[string]int // known column name -> index
-	choices []int          // indexes of choice columns, by N
-	header  []string
+	cols       map[string]int // known column name -> index
+	choices    []int          // indexes of choice columns, by N
+	header     []string
+	headerLine int // the header's line in the file: 1 but for empty lines before it
+	data       []byte
 
 	orgs, themes, rounds lookup
 }
@@ -146,7 +149,7 @@ func readRegistrations(r io.Reader, ev *Event, file string) ([]Participant, []Wa
 		return nil, nil, fmt.Errorf("reading registrations: %w", err)
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
-	rr := &regReader{file: file, ev: ev}
+	rr := &regReader{file: file, ev: ev, data: data}
 	if !utf8.Valid(data) {
 		bad := 0
 		for bad < len(data) {
@@ -171,6 +174,7 @@ func readRegistrations(r io.Reader, ev *Event, file string) ([]Participant, []Wa
 		rr.parseError(err)
 		return nil, nil, errors.Join(rr.errs...)
 	}
+	rr.headerLine, _ = cr.FieldPos(0)
 	rr.readHeader(header)
 	rr.orgs = newLookup(len(ev.Organisations), func(i int) (string, []string) {
 		o := ev.Organisations[i]
@@ -231,15 +235,36 @@ func (rr *regReader) parseError(err error) {
 		if pe.StartLine != pe.Line {
 			msg += fmt.Sprintf(" of the row that starts on line %d", pe.StartLine)
 		}
-		rr.errs = append(rr.errs, &CSVError{File: rr.file, Line: pe.Line, Column: pe.Column, Message: msg})
+		rr.errs = append(rr.errs, &CSVError{File: rr.file, Line: pe.Line, Column: rr.charColumn(pe.Line, pe.Column), Message: msg})
 		return
 	}
 	rr.fail(0, -1, "%v", err)
 }
 
-// detectDelimiter returns ';' when the header line holds more semicolons
-// than commas outside quotes, and ',' otherwise.
+// charColumn turns the CSV reader's column on a line, a byte index from
+// 1, into a character's, as an editor counts them (and the JSON reader).
+func (rr *regReader) charColumn(line, col int) int {
+	rest := rr.data
+	for range line - 1 {
+		_, after, ok := bytes.Cut(rest, []byte{'\n'})
+		if !ok {
+			return col
+		}
+		rest = after
+	}
+	if col < 1 || col-1 > len(rest) {
+		return col
+	}
+	return utf8.RuneCount(rest[:col-1]) + 1
+}
+
+// detectDelimiter returns ';' when the header line (the first that is not
+// empty: the CSV reader skips empty lines) holds more semicolons than
+// commas outside quotes, and ',' otherwise.
 func detectDelimiter(data []byte) rune {
+	for len(data) > 0 && (data[0] == '\n' || data[0] == '\r' && len(data) > 1 && data[1] == '\n') {
+		_, data, _ = bytes.Cut(data, []byte{'\n'})
+	}
 	commas, semis, quoted := 0, 0, false
 	for _, c := range data {
 		switch {
@@ -273,10 +298,14 @@ func (rr *regReader) readHeader(header []string) {
 		rr.header[i] = h
 		name := strings.ToLower(h)
 		if j, dup := rr.cols[name]; dup {
-			rr.fail(1, i, "column %q appears twice (columns %d and %d); remove one", h, j+1, i+1)
+			rr.fail(rr.headerLine, i, "column %q appears twice (columns %d and %d); remove one", h, j+1, i+1)
 			continue
 		}
 		if n, ok := choiceNumber(name); ok {
+			if k := slices.IndexFunc(choices, func(c choice) bool { return c.n == n }); k >= 0 {
+				rr.fail(rr.headerLine, i, "columns %q and %q are both choice %d (columns %d and %d); rename one", header[choices[k].col], h, n, choices[k].col+1, i+1)
+				continue
+			}
 			rr.cols[name] = i
 			choices = append(choices, choice{n, i})
 			continue
@@ -286,10 +315,10 @@ func (rr *regReader) readHeader(header []string) {
 			continue
 		}
 		if h == "" {
-			rr.warn = append(rr.warn, Warning{File: rr.file, Line: 1, Column: strconv.Itoa(i + 1), Message: "column without a name ignored"})
+			rr.warn = append(rr.warn, Warning{File: rr.file, Line: rr.headerLine, Column: strconv.Itoa(i + 1), Message: "column without a name ignored"})
 			continue
 		}
-		rr.warn = append(rr.warn, Warning{File: rr.file, Line: 1, Column: h,
+		rr.warn = append(rr.warn, Warning{File: rr.file, Line: rr.headerLine, Column: h,
 			Message: "unknown column ignored" + didYouMean(name, idCandidates(knownColumns))})
 	}
 	slices.SortFunc(choices, func(a, b choice) int { return a.n - b.n })
@@ -297,7 +326,7 @@ func (rr *regReader) readHeader(header []string) {
 		rr.choices = append(rr.choices, c.col)
 	}
 	if _, ok := rr.cols[colOrganisation]; !ok {
-		rr.fail(1, -1, "no organisation column; add one with each participant's organisation id or name")
+		rr.fail(rr.headerLine, -1, "no organisation column; add one with each participant's organisation id or name")
 	}
 }
 
@@ -446,18 +475,15 @@ func newLookup(n int, names func(int) (string, []string)) lookup {
 		if _, dup := l.exact[id]; !dup {
 			l.exact[id] = i
 		}
-		show := id
-		for _, o := range others {
-			if o != "" {
-				show = o // a form shows names, so suggest the name
-				break
-			}
-		}
-		for _, k := range append([]string{id}, others...) {
+		for _, k := range append(slices.Clone(others), id) {
 			if k == "" {
 				continue
 			}
-			l.cands = append(l.cands, candidate{Key: k, Show: show})
+			// A cell may hold the id or the name: the suggestion is the
+			// one closest to what was written ("r3" gets a round's id, not
+			// its label "10:30-12:00"), the name when both are as close
+			// (a form shows names).
+			l.cands = append(l.cands, candidate{Key: k, Show: k})
 			fk := foldKey(k)
 			if !slices.Contains(l.folded[fk], i) {
 				l.folded[fk] = append(l.folded[fk], i)

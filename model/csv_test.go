@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -99,10 +100,10 @@ func TestReadRegistrationsErrors(t *testing.T) {
 				";hasselt;;;;\n" +
 				"p6;hasselt;;;;;extra\n",
 			want: []string{
-				`regs.csv:2: column choice1: unknown theme "Zorgg" (did you mean "Zorg en gezondheid"?)`,
+				`regs.csv:2: column choice1: unknown theme "Zorgg" (did you mean "zorg"?)`,
 				`regs.csv:3: column choice2: theme "zorg" is also chosen in column choice1; choose each theme once`,
 				`regs.csv:3: column sessions: "x" is not a whole number; write how many sessions the participant wants, or leave it empty`,
-				`regs.csv:3: column rounds: unknown round "r9" (did you mean "10:30-12:00"?)`,
+				`regs.csv:3: column rounds: unknown round "r9" (did you mean "r1"?)`,
 				`regs.csv:4: column organisation: unknown organisation "leuvn" (did you mean "Leuven"?)`,
 				`regs.csv:4: column sessions: negative number of sessions -1; use 0 or more`,
 				`regs.csv:5: column organisation: "Genk" matches the organisations "genk" and "genk-2"; write the id`,
@@ -127,9 +128,24 @@ func TestReadRegistrationsErrors(t *testing.T) {
 			name: "broken quote",
 			in:   "id,organisation,choice1\np1,genk,Zorgg\np2,\"genk,zorg\np3,genk,zorg\n",
 			want: []string{
-				`regs.csv:2: column choice1: unknown theme "Zorgg" (did you mean "Zorg en gezondheid"?)`,
+				`regs.csv:2: column choice1: unknown theme "Zorgg" (did you mean "zorg"?)`,
 				`regs.csv:4:14: extraneous or missing " in quoted-field; check the quotes of the row that starts on line 3`,
 			},
+		},
+		{
+			name: "header after an empty line",
+			in:   "\nid;organisatie;choice1\np1;hasselt;zorg\n",
+			want: []string{`regs.csv:2: no organisation column; add one with each participant's organisation id or name`},
+		},
+		{
+			name: "two columns for one choice",
+			in:   "organisation,choice1,Choice01\nhasselt,fin,zorg\n",
+			want: []string{`regs.csv:1: column Choice01: columns "choice1" and "Choice01" are both choice 1 (columns 2 and 3); rename one`},
+		},
+		{
+			name: "quote after accents",
+			in:   "organisation,name\nhasselt,ééé\"b\n",
+			want: []string{`regs.csv:2:12: bare " in non-quoted-field; check the quotes`},
 		},
 		{name: "empty", in: "", want: []string{`regs.csv:1: empty file; want a header row naming the columns`}},
 		{name: "latin-1", in: "id,organisation\np1,G\xe9nk\n", want: []string{`regs.csv:2: the file is not UTF-8; save it as "CSV UTF-8"`}},
@@ -162,6 +178,22 @@ func TestReadRegistrationsErrors(t *testing.T) {
 	}
 }
 
+// TestRegistrationsAfterEmptyLines reads a semicolon file whose header
+// comes after empty lines (the CSV reader skips them): the delimiter is
+// the header's, and the header's line is the one warnings name.
+func TestRegistrationsAfterEmptyLines(t *testing.T) {
+	ps, warns, err := ReadRegistrations(strings.NewReader("\r\n\nid;organisation;choice1;telefoon\np1;hasselt;zorg;0470\n"), smallEvent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || ps[0].ID != "p1" || ps[0].Organisation != "hasselt" || !slices.Equal(ps[0].Preferences, []string{"zorg"}) {
+		t.Errorf("participants %+v", ps)
+	}
+	if len(warns) != 1 || warns[0].Line != 3 {
+		t.Errorf("warnings %+v, want one for the telefoon column on line 3", warns)
+	}
+}
+
 func TestDetectDelimiter(t *testing.T) {
 	for in, want := range map[string]rune{
 		"a,b,c":             ',',
@@ -170,6 +202,7 @@ func TestDetectDelimiter(t *testing.T) {
 		`"a,b";c;d` + "\n,": ';',
 		"":                  ',',
 		"id\n;;;;":          ',',
+		"\r\n\nid;name,x;y": ';',
 	} {
 		if got := detectDelimiter([]byte(in)); got != want {
 			t.Errorf("detectDelimiter(%q) = %q, want %q", in, got, want)

@@ -100,5 +100,5 @@ func ExampleReadRegistrations() {
 	// Output:
 	// line 1: column Telefoon: unknown column ignored
 	// row-0002 An Peeters hasselt [fin zorg]
-	// line 2: column choice1: unknown theme "Zorgg" (did you mean "Zorg en gezondheid"?)
+	// line 2: column choice1: unknown theme "Zorgg" (did you mean "zorg"?)
 }
