@@ -143,16 +143,20 @@ func newExplainer(ev *model.Event, plan *model.Plan) *explainer {
 	x.wanted = make([]int, nP)
 	for p, q := range ev.Participants {
 		x.pOrg[p] = x.orgIdx[q.Organisation]
-		x.busy[p] = -1
-		if ev.Delegations != nil && q.AttendsDelegation() {
-			x.busy[p] = x.delegRnd[x.pOrg[p]]
-		}
 		x.avail[p] = make([]bool, nR)
 		x.asg[p] = make([]int, nR)
-		free := 0
 		for r, round := range ev.Rounds {
-			x.avail[p][r] = q.Rounds == nil || slices.Contains(q.Rounds, round.ID)
+			x.avail[p][r] = q.AvailableIn(round.ID)
 			x.asg[p][r] = -1
+		}
+		// In the delegation room only when there: someone away in its
+		// round is just away (model.Participant.InDelegationRoom).
+		x.busy[p] = -1
+		if r := x.delegRnd[x.pOrg[p]]; ev.Delegations != nil && r >= 0 && q.InDelegationRoom(ev.Rounds[r].ID) {
+			x.busy[p] = r
+		}
+		free := 0
+		for r := range ev.Rounds {
 			if x.avail[p][r] && x.busy[p] != r && x.hasSession[r] {
 				free++
 			}

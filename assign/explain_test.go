@@ -276,6 +276,27 @@ func TestExplainHandMade(t *testing.T) {
 	}
 }
 
+// TestExplainAwayFromRoom: Dirk attends Peer's delegation room, which
+// meets in r1; made available in r2 only, he is away in r1, not in the
+// room.
+func TestExplainAwayFromRoom(t *testing.T) {
+	ev := explainEvent()
+	for i := range ev.Participants {
+		if ev.Participants[i].ID == "p4" {
+			ev.Participants[i].Rounds = []string{"r2"}
+		}
+	}
+	plan := explainPlan(t, ev)
+	ex, err := Explain(ev, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := explanationsBySubject(ex)["p4"]
+	if len(got) < 2 || got[1] != "r1: not available" {
+		t.Errorf("Dirk's explanation:\n\t%s\nwant r1: not available", strings.Join(got, "\n\t"))
+	}
+}
+
 func TestExplainDeterministic(t *testing.T) {
 	ev := explainEvent()
 	plan := explainPlan(t, ev)

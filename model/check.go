@@ -140,10 +140,6 @@ func hostAvailable(h Host, round string) bool {
 	return h.Rounds == nil || slices.Contains(h.Rounds, round)
 }
 
-func participantAvailable(p Participant, round string) bool {
-	return p.Rounds == nil || slices.Contains(p.Rounds, round)
-}
-
 // delegations checks hard rule 3 and records each organisation's round.
 func (c *checker) delegations(rooms []DelegationRoom) {
 	ev := c.ev
@@ -239,7 +235,7 @@ func (c *checker) assignments(as []Assignment) {
 			continue
 		}
 		inRound[[2]int{pi, r}] = si
-		if !participantAvailable(p, s.Round) {
+		if !p.AvailableIn(s.Round) {
 			c.violate(1, "%q is placed in %q but is not available in round %q", p.ID, s.ID, s.Round)
 		}
 		if c.busyRound(p) == r {
@@ -326,7 +322,7 @@ func (c *checker) objective() {
 		busy := c.busyRound(p)
 		free := 0
 		for r, round := range ev.Rounds {
-			if r != busy && hasSession[r] && participantAvailable(p, round.ID) {
+			if r != busy && hasSession[r] && p.AvailableIn(round.ID) {
 				free++
 			}
 		}

@@ -1,5 +1,7 @@
 package model
 
+import "slices"
+
 // Default values of docs/FORMAT.md. They are filled in here and nowhere
 // else: readers start from NewEvent, and Normalized completes sessions.
 const (
@@ -122,6 +124,21 @@ func (o Organisation) IsDelegation() bool { return o.Delegation == nil || *o.Del
 // organisation's delegation room when it has one (true unless Delegation
 // is false).
 func (p Participant) AttendsDelegation() bool { return p.Delegation == nil || *p.Delegation }
+
+// AvailableIn reports whether the participant is available in the round
+// with that id (every round when Rounds is nil).
+func (p Participant) AvailableIn(round string) bool {
+	return p.Rounds == nil || slices.Contains(p.Rounds, round)
+}
+
+// InDelegationRoom reports whether the participant sits in their
+// organisation's delegation room when it meets in the round with that id:
+// they attend it, and they are there then. Rosters, room lists and
+// explanations list those; the objective does not depend on it (a round
+// the participant is away is not free either way).
+func (p Participant) InDelegationRoom(round string) bool {
+	return p.AttendsDelegation() && p.AvailableIn(round)
+}
 
 // Cap returns the session's capacity, or def when it has none.
 func (s Session) Cap(def int) int {

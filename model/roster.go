@@ -14,7 +14,8 @@ import (
 // their name (id when nameless), their organisation's name (id when
 // nameless), and per round the session id they are assigned to, or
 // "delegation: HOST" (the host's name, else id) for the round of their
-// organisation's delegation room when they attend it, or nothing.
+// organisation's delegation room when they sit in it
+// (Participant.InDelegationRoom), or nothing.
 //
 // A cell that a spreadsheet would read as a formula (starting with '=',
 // '+', '-', '@', a tab or a carriage return) is prefixed with a single
@@ -64,10 +65,10 @@ func WriteRoster(w io.Writer, ev *Event, p *Plan) error {
 		rooms[d.Organisation] = append(rooms[d.Organisation], d)
 	}
 	for _, pt := range ev.Participants {
-		if !pt.AttendsDelegation() {
-			continue
-		}
 		for _, d := range rooms[pt.Organisation] {
+			if !pt.InDelegationRoom(d.Round) {
+				continue
+			}
 			name, ok := hostName[d.Host]
 			if !ok {
 				name = d.Host

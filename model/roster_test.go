@@ -12,6 +12,8 @@ func TestWriteRoster(t *testing.T) {
 		Participant{ID: "p3", Name: `=HYPERLINK("http://x","y")`, Organisation: "hasselt", Delegation: Ptr(false)},
 		Participant{ID: "p4", Organisation: "leuven"},
 		Participant{ID: "p5", Name: "\tTab", Organisation: "genk"},
+		// Away when genk's room meets: not in it.
+		Participant{ID: "p6", Name: "Only Morning", Organisation: "genk", Rounds: []string{"r1"}},
 	)
 	ev.Organisations[1].Name = "+Genk"
 	ev.Hosts[0].Name = "@res"
@@ -42,6 +44,7 @@ Bart Claes,'+Genk,'-communicatie-r1,delegation: res-2
 "'=HYPERLINK(""http://x"",""y"")",Hasselt,zorg-r1,financien-r2
 p4,Leuven,zorg-r1; financien-r1,
 '	Tab,'+Genk,,delegation: res-2
+Only Morning,'+Genk,,
 `
 	if b.String() != want {
 		t.Errorf("roster\n%s\nwant\n%s", b.String(), want)

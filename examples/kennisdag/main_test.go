@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -213,10 +214,32 @@ func TestRunDefault(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+	orgName := map[string]string{}
+	for _, o := range ev.Organisations {
+		orgName[o.ID] = o.Name
+	}
+	away := 0 // members who attend rooms but are away in their room's round
 	for _, d := range plan.Delegations {
 		if !strings.Contains(out, d.Host+")") {
 			t.Errorf("output does not name host %s of %s's room", d.Host, d.Organisation)
 		}
+		// The room's line counts the members there in its round: not
+		// those away then (the embedded event has some).
+		n := 0
+		for _, q := range ev.Participants {
+			if q.Organisation == d.Organisation && q.InDelegationRoom(d.Round) {
+				n++
+			} else if q.Organisation == d.Organisation && q.AttendsDelegation() {
+				away++
+			}
+		}
+		line := regexp.MustCompile(`(?m)^    ` + regexp.QuoteMeta(orgName[d.Organisation]) + `\s+with .*\s(\d+) (people|person)$`).FindStringSubmatch(out)
+		if line == nil || line[1] != strconv.Itoa(n) {
+			t.Errorf("%s's room: line %q, want %d people", d.Organisation, line, n)
+		}
+	}
+	if away == 0 {
+		t.Error("nobody of the embedded event is away in their room's round: the counts above test less than they should")
 	}
 }
 

@@ -44,9 +44,13 @@ func printPlan(w io.Writer, ev *model.Event, plan *model.Plan) error {
 	for _, a := range plan.Assignments {
 		members[a.Session] = append(members[a.Session], a.Participant)
 	}
+	roomRound := map[string]string{} // organisation -> its room's round
+	for _, d := range plan.Delegations {
+		roomRound[d.Organisation] = d.Round
+	}
 	inRoom := map[string]int{} // organisation -> people in its room
 	for _, q := range ev.Participants {
-		if q.AttendsDelegation() {
+		if r, ok := roomRound[q.Organisation]; ok && q.InDelegationRoom(r) {
 			inRoom[q.Organisation]++
 		}
 	}
@@ -71,7 +75,7 @@ func printPlan(w io.Writer, ev *model.Event, plan *model.Plan) error {
 		if len(rooms) > 0 {
 			p("  Delegation rooms\n")
 			for _, d := range rooms {
-				p("    %s\twith %s\t%d people\n", org[d.Organisation], host[d.Host], inRoom[d.Organisation])
+				p("    %s\twith %s\t%s\n", org[d.Organisation], host[d.Host], people(inRoom[d.Organisation]))
 			}
 		}
 		p("  Sessions\n")
@@ -205,4 +209,12 @@ func printExplanations(w io.Writer, ev *model.Event, ex []model.Explanation) err
 		}
 	}
 	return nil
+}
+
+// people is "1 person" or "n people".
+func people(n int) string {
+	if n == 1 {
+		return "1 person"
+	}
+	return fmt.Sprintf("%d people", n)
 }

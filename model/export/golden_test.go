@@ -223,3 +223,35 @@ func TestBrokenPlan(t *testing.T) {
 		t.Errorf("p8 in two rooms: %d entries, UIDs %v", len(cal.events), cal.events)
 	}
 }
+
+// TestDelegationRoomOnlyWhenThere: a participant who attends delegation
+// rooms but is away in the round of their organisation's room is in none
+// of its outputs (Frank Maes, available in r2 only; Hasselt's room is in
+// r1), and the others of the room still are.
+func TestDelegationRoomOnlyWhenThere(t *testing.T) {
+	ev, plan := fixture(t)
+	for i := range ev.Participants {
+		if ev.Participants[i].ID == "p7" {
+			ev.Participants[i].Delegation = nil
+		}
+	}
+	var zoom, teams, cal bytes.Buffer
+	if _, err := WriteZoom(&zoom, ev, plan, "r1", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteTeams(&teams, ev, plan, "r1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCalendar(&cal, ev, plan, "p7", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(zoom.String(), "frank@example.org") || strings.Contains(teams.String(), "Frank Maes") {
+		t.Errorf("p7 is in round 1's rooms, where they are not:\n%s\n%s", zoom.String(), teams.String())
+	}
+	if !strings.Contains(zoom.String(), "an@example.org") || !strings.Contains(teams.String(), "An Peeters") {
+		t.Errorf("the room lost the members who are there:\n%s\n%s", zoom.String(), teams.String())
+	}
+	if strings.Contains(cal.String(), "DTSTART:20210318T093000Z") || strings.Contains(cal.String(), "Delegation") {
+		t.Errorf("p7's calendar has round 1:\n%s", cal.String())
+	}
+}

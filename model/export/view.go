@@ -145,9 +145,9 @@ func newView(ev *model.Event, p *model.Plan) *view {
 		rm := &room{kind: kindDelegation, round: r, id: d.Organisation,
 			name: "Delegation " + v.orgName(d.Organisation), hostID: d.Host, host: v.host(d.Host)}
 		for pi, pt := range ev.Participants {
-			// As model.WriteRoster and model.Check: a participant who
-			// attends delegations is in their organisation's room.
-			if pt.Organisation == d.Organisation && pt.AttendsDelegation() {
+			// As model.WriteRoster: a participant who attends delegations
+			// and is there in its round is in their organisation's room.
+			if pt.Organisation == d.Organisation && pt.InDelegationRoom(d.Round) {
 				rm.members = append(rm.members, pi)
 				v.in[pi][r] = append(v.in[pi][r], rm)
 			}
@@ -198,8 +198,7 @@ func roundLabel(r model.Round) string { return cmp.Or(r.Label, r.ID) }
 
 // available reports whether participant pi can come in round r.
 func (v *view) available(pi, r int) bool {
-	p := v.ev.Participants[pi]
-	return p.Rounds == nil || slices.Contains(p.Rounds, v.ev.Rounds[r].ID)
+	return v.ev.Participants[pi].AvailableIn(v.ev.Rounds[r].ID)
 }
 
 // Participant statuses in a round, as rosters.csv writes them.
