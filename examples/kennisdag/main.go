@@ -30,8 +30,10 @@
 // -out DIR writes the organiser's files into DIR (package model/export):
 // rosters.csv, sessions.csv, a Zoom breakout-room file and a Teams roster
 // per round, a calendar per participant when rounds have times, and
-// report.html. Warnings go to standard error as "warning: ...", then
-// "wrote N files to DIR".
+// report.html. Into a DIR used before, the files of the earlier export
+// this plan does not have (the calendar of someone no longer in it) are
+// removed, with a warning. Warnings go to standard error as
+// "warning: ...", then "wrote N files to DIR".
 //
 // -previous PLAN repairs the plan people were told (a plan JSON written
 // with -format json) for the event as it is now, instead of solving afresh

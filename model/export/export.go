@@ -2,8 +2,10 @@ package export
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -75,8 +77,11 @@ const (
 // no file lands outside dir. It returns the paths written (dir joined with
 // the names above, in that order) and the warnings of the writers, with
 // every rule the plan breaks according to model.Check first. Files of an
-// earlier run that this one does not write (a calendar of someone now
-// unplaced) are left as they are.
+// earlier run into dir that this one does not write (the calendar of
+// someone no longer in the plan, the Zoom file of a round since removed:
+// files named as above, nothing else) are removed, with a warning naming
+// them, so that the directory holds this plan alone and no stale
+// invitation goes out.
 //
 // A failure to write stops WriteAll; the paths returned are those written
 // before it.
@@ -184,7 +189,46 @@ func WriteAll(dir string, ev *model.Event, plan *model.Plan, opts Options) ([]st
 	if err := put(ReportFile, func(w io.Writer) error { return reportTemplate.Execute(w, v.reportData()) }); err != nil {
 		return files, warn, err
 	}
-	return files, warn, nil
+	stale, err := removeStale(dir, files)
+	if len(stale) > 0 {
+		warn = append(warn, Warning{Message: fmt.Sprintf("removed %d file(s) of an earlier export that this plan does not have: %s",
+			len(stale), strings.Join(stale, ", "))})
+	}
+	return files, warn, err
+}
+
+// removeStale removes the files of an earlier export into dir that are
+// not among written: zoom-*.csv and teams-*.md in dir, *.ics in its
+// calendars directory. It returns their names, relative to dir, in
+// order.
+func removeStale(dir string, written []string) ([]string, error) {
+	keep := map[string]bool{}
+	for _, f := range written {
+		keep[filepath.Clean(f)] = true
+	}
+	var stale []string
+	for _, place := range []struct{ sub, pattern string }{
+		{"", zoomPrefix + "*.csv"}, {"", teamsPrefix + "*.md"}, {CalendarDir, "*.ics"},
+	} {
+		entries, err := os.ReadDir(filepath.Join(dir, place.sub))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return stale, fmt.Errorf("export: %w", err)
+		}
+		for _, e := range entries {
+			full := filepath.Join(dir, place.sub, e.Name())
+			if ok, _ := path.Match(place.pattern, e.Name()); !ok || !e.Type().IsRegular() || keep[filepath.Clean(full)] {
+				continue
+			}
+			if err := os.Remove(full); err != nil {
+				return stale, fmt.Errorf("export: %w", err)
+			}
+			stale = append(stale, path.Join(place.sub, e.Name()))
+		}
+	}
+	return stale, nil
 }
 
 // maxStem is the longest file-name stem, in bytes.

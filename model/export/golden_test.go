@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"io/fs"
 	"os"
@@ -253,5 +254,49 @@ func TestDelegationRoomOnlyWhenThere(t *testing.T) {
 	}
 	if strings.Contains(cal.String(), "DTSTART:20210318T093000Z") || strings.Contains(cal.String(), "Delegation") {
 		t.Errorf("p7's calendar has round 1:\n%s", cal.String())
+	}
+}
+
+// TestWriteAllRemovesStale exports the fixture, then a plan of the same
+// event without p8 into the same directory, which also holds a Zoom file
+// of a round the event does not have: both stale files are removed and
+// named in a warning; files that are not the export's are left alone.
+func TestWriteAllRemovesStale(t *testing.T) {
+	ev, plan := fixture(t)
+	dir := t.TempDir()
+	if _, _, err := WriteAll(dir, ev, plan, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	mine := []string{"notes.md", "zoom-old.txt", filepath.Join(CalendarDir, "README")}
+	for _, f := range mine {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "zoom-r9.csv"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ev.Participants = slices.DeleteFunc(ev.Participants, func(p model.Participant) bool { return p.ID == "p8" })
+	plan.Assignments = slices.DeleteFunc(plan.Assignments, func(a model.Assignment) bool { return a.Participant == "p8" })
+	_, warns, err := WriteAll(dir, ev, plan, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, gone := range []string{"calendars/p8.ics", "zoom-r9.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(gone))); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s of the earlier export is still there (%v)", gone, err)
+		}
+	}
+	for _, f := range append(mine, "calendars/p1.ics") {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f))); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	var said bool
+	for _, w := range warns {
+		said = said || strings.Contains(w.Message, "removed 2 file(s) of an earlier export") && strings.Contains(w.Message, "zoom-r9.csv, calendars/p8.ics")
+	}
+	if !said {
+		t.Errorf("no warning names the removed files: %v", warns)
 	}
 }
