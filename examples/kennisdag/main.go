@@ -134,7 +134,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.verbose, "v", false, "show the progress line on a terminal with -format json too")
 	fs.DurationVar(&o.timeLimit, "time-limit", assign.DefaultTimeLimit, "stop the search after this `duration` with the best plan found")
 	fs.Int64Var(&o.workLimit, "work-limit", 0, "stop the search after this `amount` of work: unlike -time-limit the same on every machine, so the plan is too (0: no limit)")
-	fs.Uint64Var(&o.seed, "seed", 0, "`seed` of the search; the same event, seed and workers give the same plan if the search ends before -time-limit")
+	fs.Uint64Var(&o.seed, "seed", 0, "`seed` of the search, 0 or more; the same event, seed and workers give the same plan if the search ends before -time-limit")
 	fs.IntVar(&o.workers, "workers", 1, "`number` of goroutines of the search")
 	fs.BoolVar(&o.fair, "fair", false, "fairness first: fewest missing sessions, then fewest people in unranked and low-ranked themes, then the score")
 	fs.StringVar(&o.previous, "previous", "", "repair the plan people were told, `PLAN.json`, instead of solving afresh, and show what changed")
@@ -153,6 +153,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.format != "text" && o.format != "json" {
 		fmt.Fprintf(stderr, "kennisdag: -format %q: use text or json\n", o.format)
 		return o, errors.New("kennisdag: bad -format")
+	}
+	if o.summary && o.format == "json" {
+		// The summary is for reading; the event itself is the JSON.
+		fmt.Fprintf(stderr, "kennisdag: -summary prints text only; drop -format json (the event file is the event as JSON)\n")
+		return o, errors.New("kennisdag: -summary with -format json")
 	}
 	if o.timeLimit <= 0 {
 		fmt.Fprintf(stderr, "kennisdag: -time-limit %v: give a positive duration such as 10s\n", o.timeLimit)

@@ -300,6 +300,8 @@ func TestRunInputErrors(t *testing.T) {
 		{"bad time limit", []string{"-time-limit", "0s"}, "positive duration"},
 		{"bad workers", []string{"-workers", "0"}, "1 or more"},
 		{"bad work limit", []string{"-work-limit", "-1"}, "0 (no limit) or more"},
+		{"negative seed", []string{"-seed", "-1"}, "0 or more"},
+		{"summary as JSON", []string{"-summary", "-format", "json"}, "-summary prints text only"},
 		{"argument", []string{"event.json"}, "unexpected argument"},
 		{"missing event", []string{"-event", filepath.Join(dir, "missing.json")}, "missing.json"},
 		{"truncated JSON", []string{"-event", notJSON}, notJSON},
