@@ -1,6 +1,8 @@
 // Command kennisdag plans an event of roundtable: it loads and validates
 // the event, solves it, and prints the plan per round and session, then the
-// score, the proven bound, the gap and how many people got which choice.
+// score, the proven bound, the gap, how many people got which choice and,
+// for a plan not proven optimal, what stopped the search (the time limit,
+// the work limit or an interrupt).
 //
 // Without flags it uses its embedded default event, the knowledge day
 // "Kennisdag lokaal beleid rond Corona" (kennisdag.json beside this file):
@@ -226,6 +228,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	var plan *model.Plan
 	var diff *assign.Diff
+	started := time.Now()
 	if prev != nil {
 		plan, diff, err = repair(ctx, ev, prev, opts, solveOpts)
 	} else {
@@ -255,6 +258,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = model.EncodePlan(stdout, plan)
 	} else {
 		err = printPlan(stdout, ev.Normalized(), plan)
+		if err == nil && plan.Status != model.StatusOptimal {
+			_, err = fmt.Fprintln(stdout, stopReason(ctx, opts, time.Since(started)))
+		}
 		if err == nil && opts.explain {
 			err = printExplanations(stdout, ev.Normalized(), plan.Explanations)
 		}
@@ -366,3 +372,18 @@ func (e *sourceError) Error() string {
 }
 
 func (e *sourceError) Unwrap() error { return e.err }
+
+// stopReason says, for a plan not proven optimal, what ended the search:
+// an interrupt, the work limit (the same plan on any machine) or the time
+// limit (a plan that depends on the machine's speed).
+func stopReason(ctx context.Context, opts options, took time.Duration) string {
+	switch {
+	case ctx.Err() != nil:
+		return "Stopped by an interrupt: the best plan found so far."
+	case opts.workLimit > 0 && took < opts.timeLimit*9/10:
+		return fmt.Sprintf("Stopped at the work limit of %d: the same plan on any machine.", opts.workLimit)
+	default:
+		return fmt.Sprintf("Stopped by the time limit (%v): a longer one may find a better plan or prove this one; "+
+			"-work-limit gives the same plan on any machine.", opts.timeLimit)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"flag"
 	"fmt"
@@ -264,6 +265,37 @@ func TestRunWorkLimit(t *testing.T) {
 	}
 	if outs[0] != outs[1] {
 		t.Error("the same -work-limit and seed gave two plans")
+	}
+}
+
+// TestStopReason: a plan not proven optimal says what stopped the search.
+func TestStopReason(t *testing.T) {
+	code, out, errs := runCmd(t, "-work-limit", "1", "-time-limit", "2m")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	if !strings.Contains(out, "Stopped at the work limit of 1: the same plan on any machine.") {
+		t.Errorf("the text does not say the work limit stopped the search:\n%s", out)
+	}
+	code, out, _ = runCmd(t)
+	if code != 0 || strings.Contains(out, "Stopped") {
+		t.Errorf("a proven plan says it was stopped (exit %d):\n%s", code, out)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, c := range []struct {
+		ctx  context.Context
+		o    options
+		took time.Duration
+		want string
+	}{
+		{context.Background(), options{timeLimit: 10 * time.Second}, 10 * time.Second, "Stopped by the time limit (10s)"},
+		{context.Background(), options{timeLimit: 10 * time.Second, workLimit: 5}, 10 * time.Second, "Stopped by the time limit (10s)"},
+		{ctx, options{timeLimit: 10 * time.Second}, time.Second, "Stopped by an interrupt"},
+	} {
+		if got := stopReason(c.ctx, c.o, c.took); !strings.HasPrefix(got, c.want) {
+			t.Errorf("stopReason(%+v, %v) = %q, want %q...", c.o, c.took, got, c.want)
+		}
 	}
 }
 
