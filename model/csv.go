@@ -150,15 +150,7 @@ func readRegistrations(r io.Reader, ev *Event, file string) ([]Participant, []Wa
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	rr := &regReader{file: file, ev: ev, data: data}
-	if !utf8.Valid(data) {
-		bad := 0
-		for bad < len(data) {
-			c, n := utf8.DecodeRune(data[bad:])
-			if c == utf8.RuneError && n <= 1 {
-				break
-			}
-			bad += n
-		}
+	if bad := invalidUTF8(data); bad >= 0 {
 		rr.fail(bytes.Count(data[:bad], []byte{'\n'})+1, -1, "the file is not UTF-8; save it as \"CSV UTF-8\"")
 		return nil, nil, errors.Join(rr.errs...)
 	}

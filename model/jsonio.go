@@ -244,17 +244,9 @@ func decodeStrict(data []byte, v any) error {
 	data = bytes.TrimPrefix(data, utf8BOM) // editors on Windows add one
 	w := &jsonWalker{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
 	w.dec.UseNumber()
-	if !utf8.Valid(data) {
+	if off := invalidUTF8(data); off >= 0 {
 		// encoding/json would put U+FFFD for the bad bytes: a name
 		// written in Latin-1 would come out changed, without a word.
-		off := 0
-		for off < len(data) {
-			c, n := utf8.DecodeRune(data[off:])
-			if c == utf8.RuneError && n <= 1 {
-				break
-			}
-			off += n
-		}
 		return w.errAt(off, "", "the file is not UTF-8; save it as UTF-8 (in a text editor: Save As, encoding UTF-8)")
 	}
 	if off := w.start(); off < len(data) && data[off] != '{' {
@@ -275,6 +267,23 @@ func decodeStrict(data []byte, v any) error {
 		return w.errAt(0, "", err.Error())
 	}
 	return nil
+}
+
+// invalidUTF8 returns the offset of the first byte of data that is not
+// valid UTF-8, or -1 when it all is.
+func invalidUTF8(data []byte) int {
+	if utf8.Valid(data) {
+		return -1
+	}
+	off := 0
+	for off < len(data) {
+		c, n := utf8.DecodeRune(data[off:])
+		if c == utf8.RuneError && n <= 1 {
+			break
+		}
+		off += n
+	}
+	return off
 }
 
 type jsonWalker struct {
