@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -204,14 +203,14 @@ func wantedRange(ev *model.Event) (lo, hi int) {
 		free := 0
 		lose := map[bool]bool{} // whether the room can take a free round, per room round
 		for _, r := range ev.Rounds {
-			if (q.Rounds == nil || slices.Contains(q.Rounds, r.ID)) && hasSession[r.ID] {
+			if q.AvailableIn(r.ID) && hasSession[r.ID] {
 				free++
 			}
 		}
 		minFree, maxFree := free, free
 		if roomOf[q.Organisation] && q.AttendsDelegation() {
 			for _, r := range ev.Delegations.Rounds {
-				lose[(q.Rounds == nil || slices.Contains(q.Rounds, r)) && hasSession[r]] = true
+				lose[q.AvailableIn(r) && hasSession[r]] = true
 			}
 			if lose[true] {
 				minFree--

@@ -202,9 +202,12 @@ func WriteAll(dir string, ev *model.Event, plan *model.Plan, opts Options) ([]st
 // calendars directory. It returns their names, relative to dir, in
 // order.
 func removeStale(dir string, written []string) ([]string, error) {
+	// Names compare case aside: on the file systems of macOS and Windows
+	// a file written as p1.ics over an earlier P1.ics keeps the old name,
+	// and is this run's all the same.
 	keep := map[string]bool{}
 	for _, f := range written {
-		keep[filepath.Clean(f)] = true
+		keep[strings.ToLower(filepath.Clean(f))] = true
 	}
 	var stale []string
 	for _, place := range []struct{ sub, pattern string }{
@@ -219,7 +222,7 @@ func removeStale(dir string, written []string) ([]string, error) {
 		}
 		for _, e := range entries {
 			full := filepath.Join(dir, place.sub, e.Name())
-			if ok, _ := path.Match(place.pattern, e.Name()); !ok || !e.Type().IsRegular() || keep[filepath.Clean(full)] {
+			if ok, _ := path.Match(place.pattern, e.Name()); !ok || !e.Type().IsRegular() || keep[strings.ToLower(filepath.Clean(full))] {
 				continue
 			}
 			if err := os.Remove(full); err != nil {
