@@ -337,6 +337,9 @@ func choiceNumber(h string) (int, bool) {
 	return n, err == nil && n > 0
 }
 
+// lineBreaks makes every line break inside a cell "\n".
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
 // row turns one record into a participant, reporting every bad cell.
 func (rr *regReader) row(rec []string, line int, cr *csv.Reader) (Participant, bool) {
 	nerr := len(rr.errs)
@@ -344,7 +347,11 @@ func (rr *regReader) row(rec []string, line int, cr *csv.Reader) (Participant, b
 		if col < 0 || col >= len(rec) {
 			return ""
 		}
-		return strings.TrimSpace(rec[col])
+		// Line breaks inside a quoted cell end as "\n" whatever the file
+		// used: encoding/csv turns "\r\n" into "\n" but keeps a lone "\r",
+		// so a cell holding "\r\r\n" would read back differently once
+		// written out.
+		return strings.TrimSpace(lineBreaks.Replace(rec[col]))
 	}
 	at := func(col int) int {
 		if col < 0 || col >= len(rec) {
