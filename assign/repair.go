@@ -749,7 +749,11 @@ func (rp *repairer) fillDiff(d *Diff, plan *model.Plan) {
 		for r, s := range m {
 			out = append(out, Placement{Round: r, Session: s})
 		}
-		slices.SortFunc(out, func(a, b Placement) int { return cmp.Compare(roundOrder(a.Round), roundOrder(b.Round)) })
+		// Rounds the event no longer has all sort last: by id, so that
+		// the map's order never shows.
+		slices.SortFunc(out, func(a, b Placement) int {
+			return cmp.Or(cmp.Compare(roundOrder(a.Round), roundOrder(b.Round)), cmp.Compare(a.Round, b.Round), cmp.Compare(a.Session, b.Session))
+		})
 		return out
 	}
 	unplaced := map[string]bool{}

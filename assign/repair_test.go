@@ -648,3 +648,22 @@ func TestRepairKeepsHosts(t *testing.T) {
 		t.Errorf("rooms %+v, want %+v", plan.Delegations, told.Delegations)
 	}
 }
+
+// TestRepairDroppedOrder: the sessions of someone gone, in rounds the
+// event no longer has, are listed in one order, by round id, every time
+// (they were in the order of a map).
+func TestRepairDroppedOrder(t *testing.T) {
+	ev := setupEvent()
+	prev := solveOrFatal(t, ev, repairOpts)
+	prev.Assignments = append(prev.Assignments,
+		model.Assignment{Participant: "gone", Round: "r9", Session: "zorg-r9"},
+		model.Assignment{Participant: "gone", Round: "r8", Session: "zorg-r8"},
+		model.Assignment{Participant: "gone", Round: "r10", Session: "zorg-r10"})
+	want := []Placement{{Round: "r10", Session: "zorg-r10"}, {Round: "r8", Session: "zorg-r8"}, {Round: "r9", Session: "zorg-r9"}}
+	for range 20 {
+		_, diff := repairOrFatal(t, "repair", ev, prev, RepairOptions{Options: repairOpts})
+		if len(diff.Dropped) != 1 || !slices.Equal(diff.Dropped[0].Sessions, want) {
+			t.Fatalf("dropped %+v, want gone's %+v", diff.Dropped, want)
+		}
+	}
+}
