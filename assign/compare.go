@@ -2,7 +2,6 @@ package assign
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -64,28 +63,28 @@ type Metrics struct {
 
 // Compare solves each scenario with opts (its TimeLimit applies to each
 // solve) one after the other, in order, and returns their metrics in the
-// same order. A scenario whose event is invalid or has no plan gets its
-// Error set and the comparison goes on; Compare returns an error (naming
-// the scenario) only for a failure that is not the scenario's, such as ctx
-// ending before a plan is found. Sequential solves keep each one's
-// Workers and the results reproducible for a seed.
+// same order. A scenario that gets no plan (no event, an invalid one, a
+// *SetupError, one beyond what Solve handles, or its time limit ending
+// before a first plan) gets its Error set and the comparison goes on;
+// Compare returns an error (naming the scenario) only when ctx ends
+// before a plan is found. Sequential solves keep each one's Workers and
+// the results reproducible for a seed.
 func Compare(ctx context.Context, scenarios []Scenario, opts Options) ([]Metrics, error) {
 	out := make([]Metrics, 0, len(scenarios))
 	for _, sc := range scenarios {
 		if sc.Event == nil {
-			return nil, fmt.Errorf("assign: scenario %q has no event", sc.Name)
+			out = append(out, Metrics{Name: sc.Name, Error: "the scenario has no event"})
+			continue
 		}
 		start := time.Now()
 		plan, err := Solve(ctx, sc.Event, opts)
 		elapsed := time.Since(start)
-		var setup *SetupError
-		var invalid model.ValidationErrors
 		switch {
-		case errors.As(err, &setup) || errors.As(err, &invalid):
+		case err != nil && ctx.Err() != nil:
+			return nil, fmt.Errorf("assign: scenario %q: %w", sc.Name, err)
+		case err != nil:
 			out = append(out, Metrics{Name: sc.Name, Error: err.Error(), Seconds: elapsed.Seconds()})
 			continue
-		case err != nil:
-			return nil, fmt.Errorf("assign: scenario %q: %w", sc.Name, err)
 		}
 		m := Measure(sc.Event, plan)
 		m.Name, m.Seconds = sc.Name, elapsed.Seconds()

@@ -2,6 +2,7 @@ package assign
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -153,25 +154,29 @@ func checkMetrics(t *testing.T, name string, ev *model.Event, m Metrics) {
 	}
 }
 
-// A scenario without any plan is reported, and the others still solved;
-// a cancelled context is an error that names the scenario.
+// A scenario without any plan (no event, no plan possible, more rounds
+// than Solve handles) is reported, and the others still solved; a
+// cancelled context is an error that names the scenario.
 func TestCompareErrors(t *testing.T) {
 	none := setupEvent()
 	none.Hosts = []model.Host{{ID: "res-1", Rounds: []string{"r1"}}, {ID: "res-2", Rounds: []string{"r1"}}, {ID: "res-3", Rounds: []string{"r1"}}}
 	none.Participants[0].Pinned = map[string]string{"r1": "zorg-r1"}
-	ms, err := Compare(context.Background(), []Scenario{{"no plan", none}, {"fine", setupEvent()}}, Options{TimeLimit: time.Second})
+	many := setupEvent()
+	many.Delegations = nil
+	for i := 3; i <= maxRounds+1; i++ {
+		many.Rounds = append(many.Rounds, model.Round{ID: fmt.Sprintf("r%d", i)})
+	}
+	ms, err := Compare(context.Background(), []Scenario{{"no plan", none}, {"empty", nil}, {"many rounds", many}, {"fine", setupEvent()}}, Options{TimeLimit: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(ms[0].Error, "no host is available for Genk") || ms[1].Error != "" || ms[1].Plan == nil {
+	if len(ms) != 4 || !strings.Contains(ms[0].Error, "no host is available for Genk") || ms[1].Error != "the scenario has no event" ||
+		!strings.Contains(ms[2].Error, "at most 64") || ms[3].Error != "" || ms[3].Plan == nil {
 		t.Errorf("metrics %+v", ms)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := Compare(ctx, []Scenario{{"late", setupEvent()}}, Options{}); err == nil || !strings.Contains(err.Error(), `"late"`) {
 		t.Errorf("cancelled: %v", err)
-	}
-	if _, err := Compare(context.Background(), []Scenario{{"empty", nil}}, Options{}); err == nil {
-		t.Error("nil event: no error")
 	}
 }
