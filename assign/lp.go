@@ -5,6 +5,8 @@ package assign
 // package internal/mip, whose documentation explains it.
 
 import (
+	"context"
+	"errors"
 	"io"
 
 	"github.com/roundtable-go/roundtable/assign/internal/mip"
@@ -20,10 +22,28 @@ import (
 // organisation O in round R with host H, indices into the normalized
 // event's lists); comment lines at the top of the file map every name to
 // the ids it stands for. WriteLP reports an error, instead of writing an
-// infeasible program, when a pin cannot hold or an organisation has no
-// slot for its delegation room.
+// infeasible program, for an invalid event, and with Solve's *SetupError
+// where Solve's checks before the search find that no plan exists: pins
+// beyond a session's seats or maxPerOrganisation, an organisation without
+// a round or host for its delegation room.
 func WriteLP(w io.Writer, ev *model.Event) error {
-	m, err := mip.Build(ev)
+	if err := ev.Validate(); err != nil {
+		return err
+	}
+	norm := ev.Normalized()
+	// Solve's own checks; an event beyond the engine (more than 64
+	// rounds) is still written, unchecked.
+	var setup *SetupError
+	pr, err := compile(norm)
+	if errors.As(err, &setup) {
+		return err
+	}
+	if err == nil {
+		if err := pr.chooseDelegations(context.Background(), pr.newState(), nil); errors.As(err, &setup) {
+			return err
+		}
+	}
+	m, err := mip.Build(norm)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -439,4 +440,49 @@ func ExampleWriteLP() {
 	// Binaries
 	//  x_0_0
 	// End
+}
+
+// TestWriteLPRefusesNoPlan: where Solve's checks before the search say no
+// plan exists, WriteLP returns that *SetupError instead of writing an
+// infeasible programme; an invalid event is refused too.
+func TestWriteLPRefusesNoPlan(t *testing.T) {
+	small := func() *model.Event {
+		ev := model.NewEvent()
+		ev.Rounds = []model.Round{{ID: "r1"}, {ID: "r2"}}
+		ev.Themes = []model.Theme{{ID: "zorg"}, {ID: "wonen"}}
+		ev.Organisations = []model.Organisation{{ID: "genk"}, {ID: "peer"}}
+		for i, o := range []string{"genk", "genk", "peer"} {
+			ev.Participants = append(ev.Participants, model.Participant{ID: fmt.Sprintf("p%d", i+1), Organisation: o, Preferences: []string{"zorg", "wonen"}})
+		}
+		return ev
+	}
+	roomless := small() // genk's two members are pinned into both rounds: no slot for its room
+	roomless.Delegations = &model.Delegations{Rounds: []string{"r1", "r2"}}
+	roomless.Organisations[1].Delegation = model.Ptr(false)
+	roomless.Hosts = []model.Host{{ID: "h1"}, {ID: "h2"}}
+	roomless.Participants[0].Pinned = map[string]string{"r1": "zorg-r1"}
+	roomless.Participants[1].Pinned = map[string]string{"r2": "zorg-r2"}
+	seats := small() // two pinned into one seat
+	seats.Defaults.Capacity = 1
+	seats.Participants[0].Pinned = map[string]string{"r1": "zorg-r1"}
+	seats.Participants[2].Pinned = map[string]string{"r1": "zorg-r1"}
+	perOrg := small() // two colleagues pinned where one may sit
+	perOrg.Rules.MaxPerOrganisation = 1
+	perOrg.Participants[0].Pinned = map[string]string{"r1": "zorg-r1"}
+	perOrg.Participants[1].Pinned = map[string]string{"r1": "zorg-r1"}
+	for name, ev := range map[string]*model.Event{"room without a slot": roomless, "pins beyond seats": seats, "pins beyond maxPerOrganisation": perOrg} {
+		_, solveErr := Solve(context.Background(), ev, Options{TimeLimit: time.Second})
+		var buf bytes.Buffer
+		err := WriteLP(&buf, ev)
+		var setup *SetupError
+		if !errors.As(err, &setup) || err.Error() != solveErr.Error() || buf.Len() != 0 {
+			t.Errorf("%s: WriteLP %v (wrote %d bytes); Solve %v", name, err, buf.Len(), solveErr)
+		}
+	}
+	bad := small()
+	bad.Participants[0].Organisation = "nowhere"
+	var invalid model.ValidationErrors
+	if err := WriteLP(io.Discard, bad); !errors.As(err, &invalid) {
+		t.Errorf("invalid event: %v", err)
+	}
 }
