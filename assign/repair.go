@@ -531,14 +531,24 @@ func (rp *repairer) fitSessions() {
 }
 
 // freeRoomRounds unpins, for every organisation whose delegation room
-// would have no round left (an attending member pinned in each), the told
-// assignments of its attending members in the round of its previous room,
-// or else the delegation round with the fewest of them that no pin of the
-// event blocks.
+// would have no round left (an attending member pinned in each, or no
+// host free then), the told assignments of its attending members in the
+// round of its previous room, or else the delegation round with the
+// fewest of them that no pin of the event blocks and where some host is
+// free (available, and running no session then).
 func (rp *repairer) freeRoomRounds() {
 	ev := rp.norm
 	if ev.Delegations == nil {
 		return
+	}
+	hosted := map[string]bool{} // rounds where some host is free for a room
+	for _, r := range ev.Delegations.Rounds {
+		for _, h := range ev.Hosts {
+			if h.AvailableIn(r) && !slices.ContainsFunc(ev.Sessions, func(s model.Session) bool { return s.Round == r && s.Host == h.ID }) {
+				hosted[r] = true
+				break
+			}
+		}
 	}
 	byOrg := map[string][]int{}
 	for i, p := range ev.Participants {
@@ -559,15 +569,16 @@ func (rp *repairer) freeRoomRounds() {
 				eventIn[r] = true
 			}
 		}
-		if slices.ContainsFunc(ev.Delegations.Rounds, func(r string) bool { return toldIn[r] == 0 && !eventIn[r] }) {
+		usable := func(r string) bool { return !eventIn[r] && hosted[r] }
+		if slices.ContainsFunc(ev.Delegations.Rounds, func(r string) bool { return toldIn[r] == 0 && usable(r) }) {
 			continue // a round is left for the room
 		}
 		best := ""
-		if r := rp.prevRoom[o.ID].Round; r != "" && slices.Contains(ev.Delegations.Rounds, r) && !eventIn[r] {
+		if r := rp.prevRoom[o.ID].Round; r != "" && slices.Contains(ev.Delegations.Rounds, r) && usable(r) {
 			best = r
 		} else {
 			for _, r := range ev.Delegations.Rounds {
-				if !eventIn[r] && (best == "" || toldIn[r] < toldIn[best]) {
+				if usable(r) && (best == "" || toldIn[r] < toldIn[best]) {
 					best = r
 				}
 			}
@@ -676,7 +687,7 @@ func (rp *repairer) keepHosts(ctx context.Context, plan *model.Plan) error {
 		g := solver.NewGraph(1 + len(ev.Hosts))
 		const sink = 0
 		for h, host := range ev.Hosts {
-			if (host.Rounds == nil || slices.Contains(host.Rounds, r)) && !busy[[2]string{host.ID, r}] {
+			if host.AvailableIn(r) && !busy[[2]string{host.ID, r}] {
 				g.AddArc(1+h, sink, 0, 1, 0)
 			}
 		}
@@ -687,7 +698,7 @@ func (rp *repairer) keepHosts(ctx context.Context, plan *model.Plan) error {
 			v := g.AddNode()
 			g.SetSupply(v, 1)
 			for h, host := range ev.Hosts {
-				if (host.Rounds == nil || slices.Contains(host.Rounds, r)) && !busy[[2]string{host.ID, r}] {
+				if host.AvailableIn(r) && !busy[[2]string{host.ID, r}] {
 					cost := -affinity(host, org)
 					if pr, ok := rp.prevRoom[org]; ok && pr.Round == r && pr.Host == host.ID {
 						cost -= keep

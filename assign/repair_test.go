@@ -667,3 +667,34 @@ func TestRepairDroppedOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestRepairRoomRoundWithHost: Genk gets a delegation room in r2 or r3,
+// but its one host is there in r3 only; its member was told a session in
+// every round. Only that r3 session may go: freeing r2, where no host can
+// come, left the pinned solve without a plan and the fallback moved all
+// nine told assignments.
+func TestRepairRoomRoundWithHost(t *testing.T) {
+	ev := model.NewEvent()
+	ev.Rounds = []model.Round{{ID: "r1"}, {ID: "r2"}, {ID: "r3"}}
+	ev.Themes = []model.Theme{{ID: "a"}, {ID: "b"}, {ID: "c"}}
+	ev.Organisations = []model.Organisation{{ID: "genk"}, {ID: "peer", Delegation: model.Ptr(false)}}
+	ev.Delegations = &model.Delegations{Rounds: []string{"r2", "r3"}}
+	ev.Hosts = []model.Host{{ID: "h1", Rounds: []string{"r3"}}}
+	ev.Participants = []model.Participant{
+		{ID: "g1", Organisation: "genk", Preferences: []string{"a", "b", "c"}},
+		{ID: "q1", Organisation: "peer", Preferences: []string{"a", "b", "c"}},
+		{ID: "q2", Organisation: "peer", Preferences: []string{"c", "b", "a"}},
+	}
+	prev := &model.Plan{Assignments: []model.Assignment{
+		{Participant: "g1", Round: "r1", Session: "c-r1"}, {Participant: "g1", Round: "r2", Session: "a-r2"}, {Participant: "g1", Round: "r3", Session: "b-r3"},
+		{Participant: "q1", Round: "r1", Session: "c-r1"}, {Participant: "q1", Round: "r2", Session: "b-r2"}, {Participant: "q1", Round: "r3", Session: "a-r3"},
+		{Participant: "q2", Round: "r1", Session: "a-r1"}, {Participant: "q2", Round: "r2", Session: "b-r2"}, {Participant: "q2", Round: "r3", Session: "c-r3"},
+	}}
+	plan, diff := repairOrFatal(t, "repair", ev, prev, RepairOptions{Options: repairOpts})
+	if n := movesBetween(ev, prev, plan); n != 1 || len(diff.Moved) != 1 || diff.Moved[0].Participant != "g1" || diff.Moved[0].Round != "r3" {
+		t.Errorf("%d told assignments moved, %+v; want g1's r3 session alone", n, diff.Moved)
+	}
+	if len(plan.Delegations) != 1 || plan.Delegations[0].Round != "r3" {
+		t.Errorf("rooms %+v", plan.Delegations)
+	}
+}

@@ -136,10 +136,6 @@ func newChecker(ev *Event) *checker {
 	return c
 }
 
-func hostAvailable(h Host, round string) bool {
-	return h.Rounds == nil || slices.Contains(h.Rounds, round)
-}
-
 // delegations checks hard rule 3 and records each organisation's round.
 func (c *checker) delegations(rooms []DelegationRoom) {
 	ev := c.ev
@@ -175,7 +171,7 @@ func (c *checker) delegations(rooms []DelegationRoom) {
 			c.violate(3, "delegation room of %q has unknown host %q", d.Organisation, d.Host)
 			continue
 		}
-		if !hostAvailable(ev.Hosts[h], d.Round) {
+		if !ev.Hosts[h].AvailableIn(d.Round) {
 			c.violate(3, "host %q runs the room of %q in round %q but is not available then", d.Host, d.Organisation, d.Round)
 		}
 		if c.hostBusy[h][r] {

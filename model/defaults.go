@@ -131,6 +131,12 @@ func (p Participant) AvailableIn(round string) bool {
 	return p.Rounds == nil || slices.Contains(p.Rounds, round)
 }
 
+// AvailableIn reports whether the host is available in the round with
+// that id (every round when Rounds is nil).
+func (h Host) AvailableIn(round string) bool {
+	return h.Rounds == nil || slices.Contains(h.Rounds, round)
+}
+
 // InDelegationRoom reports whether the participant sits in their
 // organisation's delegation room when it meets in the round with that id:
 // they attend it, and they are there then. Rosters, room lists and

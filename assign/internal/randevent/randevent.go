@@ -276,7 +276,7 @@ func (g *gen) delegations(roundIDs, orgIDs []string, witness map[string]string) 
 	var free []slot
 	for _, h := range ev.Hosts {
 		for _, r := range ev.Delegations.Rounds {
-			if (h.Rounds == nil || slices.Contains(h.Rounds, r)) && !busy[[2]string{h.ID, r}] {
+			if h.AvailableIn(r) && !busy[[2]string{h.ID, r}] {
 				free = append(free, slot{h.ID, r})
 			}
 		}
