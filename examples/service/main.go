@@ -145,13 +145,17 @@ const solveStopTime = 10 * time.Second
 //
 // ReadTimeout bounds reading a request, body included; net/http lifts it
 // once the body is read, so that it never cuts a long solve
-// (TestReadTimeoutSparesSolves).
+// (TestReadTimeoutSparesSolves). WriteTimeout runs from the end of the
+// headers, so it holds the body's reading too (up to ReadTimeout), both
+// queues (decoding and solving, QueueTimeout each), the longest solve and
+// its stop, and a margin for writing: a client that sends slowly within
+// ReadTimeout still gets its answer.
 func NewHTTPServer(h http.Handler, cfg server.Config, readTimeout time.Duration, log *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       readTimeout,
-		WriteTimeout:      cfg.MaxTimeLimit + cfg.QueueTimeout + solveStopTime + 30*time.Second,
+		WriteTimeout:      readTimeout + 2*cfg.QueueTimeout + cfg.MaxTimeLimit + solveStopTime + 30*time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/roundtable-go/roundtable/examples/service/server"
 	"github.com/roundtable-go/roundtable/model"
 )
 
@@ -73,6 +75,19 @@ func TestReadTimeoutSparesSolves(t *testing.T) {
 	plan, _ := wantPlan(t, resp, ev)
 	if plan.Status != model.StatusOptimal {
 		t.Errorf("status %s, objective %d, bound %d: the solve was cut short", plan.Status, plan.Objective, plan.Bound)
+	}
+}
+
+// TestWriteTimeoutHoldsSlowBodies: net/http starts WriteTimeout at the end
+// of the headers, so it must hold the body's reading (up to ReadTimeout),
+// both queues, the longest solve and its stop; with the body left out, a
+// client sending slowly within ReadTimeout got no answer at all.
+func TestWriteTimeoutHoldsSlowBodies(t *testing.T) {
+	cfg := server.Config{MaxTimeLimit: time.Second, QueueTimeout: time.Second}
+	read := 50 * time.Second
+	srv := NewHTTPServer(http.NotFoundHandler(), cfg, read, slog.New(slog.DiscardHandler))
+	if need := read + 2*cfg.QueueTimeout + cfg.MaxTimeLimit + solveStopTime; srv.WriteTimeout <= need {
+		t.Errorf("WriteTimeout %v; a request may take %v before its answer is written", srv.WriteTimeout, need)
 	}
 }
 

@@ -247,6 +247,19 @@ func TestParameters(t *testing.T) {
 			}
 		})
 	}
+	// A query the URL parser cannot read was dropped whole: the default
+	// time limit replaced the one asked for, with a 200.
+	for _, q := range []string{"timeLimit=%zz", "timeLimit=1s;bogus=1"} {
+		t.Run(q, func(t *testing.T) {
+			p := wantProblem(t, post(t, t.Context(), srv.URL+"/solve?"+q, "application/json", bytes.NewReader(ev)), 400, server.KindInvalidParameter)
+			if len(p.Errors) != 1 || p.Errors[0].Path != "query" {
+				t.Errorf("errors %+v, want one naming the query", p.Errors)
+			}
+		})
+	}
+	t.Run("check", func(t *testing.T) {
+		wantProblem(t, post(t, t.Context(), srv.URL+"/check?%zz", "application/json", strings.NewReader(`{}`)), 400, server.KindInvalidParameter)
+	})
 	t.Run("capped", func(t *testing.T) {
 		resp := post(t, t.Context(), srv.URL+"/solve?timeLimit=1h", "application/json", bytes.NewReader(ev))
 		readBody(t, resp)

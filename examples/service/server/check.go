@@ -37,7 +37,7 @@ func (h *Handler) check(w http.ResponseWriter, r *http.Request) {
 		unsupported(mt, `application/json: {"event": {...}, "plan": {...}}`).write(w, r)
 		return
 	}
-	if len(r.URL.Query()) > 0 {
+	if r.URL.RawQuery != "" {
 		p := newProblem(http.StatusBadRequest, KindInvalidParameter, "Invalid query parameter", "/check takes no query parameters")
 		p.write(w, r)
 		return

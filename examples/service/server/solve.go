@@ -10,6 +10,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -41,12 +42,18 @@ type solveParams struct {
 }
 
 func (h *Handler) parseSolveParams(r *http.Request) (solveParams, *Problem) {
-	q := r.URL.Query()
 	p := solveParams{timeLimit: min(h.cfg.DefaultTimeLimit, h.cfg.MaxTimeLimit)}
 	bad := func(name, detail string) (solveParams, *Problem) {
 		pr := newProblem(http.StatusBadRequest, KindInvalidParameter, "Invalid query parameter", name+": "+detail)
 		pr.Errors = []FieldError{{Path: name, Message: detail}}
 		return p, pr
+	}
+	// r.URL.Query drops what it cannot parse (a bad %-escape, a ';'), and
+	// with it, silently, the parameter: the default time limit would
+	// replace the one asked for.
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return bad("query", err.Error()+"; escape the query string's special characters, and separate parameters with &")
 	}
 	for name := range q {
 		switch name {
