@@ -3,6 +3,7 @@ package solver
 import (
 	"context"
 	"math"
+	"slices"
 )
 
 // The dual simplex method of SolveLP. Internally the programme is
@@ -65,8 +66,10 @@ type dualSimplex struct {
 	listed                 []bool // by position
 	bits                   bitset
 	density                [4]float64
-	denseOnly              bool // never a sparse solve (tests)
-	sparseSolves           int  // how many were made (tests)
+	denseOnly              bool    // never a sparse solve (tests)
+	verified               bool    // infeasibility seen since the last pivot, after a fresh factorisation
+	parked                 []uint8 // per column: 1 once moved off 1e9 by unpark, 2 once sent back
+	sparseSolves           int     // how many were made (tests)
 	touched                []int
 	inTouched              []bool
 	cands                  []cand
@@ -88,6 +91,7 @@ func newDualSimplex(lp *LP, crash bool) *dualSimplex {
 	d.lo = make([]float64, N)
 	d.hi = make([]float64, N)
 	d.artificial = make([]bool, N)
+	d.parked = make([]uint8, n)
 	d.x = make([]float64, N)
 	d.d = make([]float64, N)
 	d.posOf = make([]int, N)
@@ -546,6 +550,15 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 		}
 	}
 	if r < 0 {
+		if d.unpark() {
+			return 0, false, d.refactor()
+		}
+		if slices.Contains(d.artificial, true) && !d.verified {
+			// Values of 1e9 passed through the updates: the basic values
+			// are computed afresh before they are taken as optimal.
+			d.verified = true
+			return 0, false, d.refactor()
+		}
 		return LPOptimal, true, nil
 	}
 	leave := d.head[r]
@@ -591,7 +604,7 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 		d.cands = append(d.cands, cand{j, ratio, a})
 	}
 	if len(d.cands) == 0 {
-		return LPInfeasible, true, nil
+		return d.infeasible()
 	}
 	// Walk the breakpoints in order of ratio, flipping the boxed
 	// candidates while the dual objective still rises. Usually only the
@@ -604,7 +617,7 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 		enter, flips, _ = d.walk(prefix{h, true}, math.Abs(delta))
 	}
 	if enter.j < 0 {
-		return LPInfeasible, true, nil
+		return d.infeasible()
 	}
 	d.flipBuf = flips
 	q := enter.j
@@ -715,12 +728,64 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 	d.head[r] = q
 	d.xb[r] = d.x[q]
 	d.iters++
+	d.verified = false
 	if len(d.etas) >= lpMaxEtas {
 		if err := d.refactor(); err != nil {
 			return 0, false, err
 		}
 	}
 	return 0, false, nil
+}
+
+// unpark tidies an optimal basis's columns at artificial bounds, and
+// reports whether it moved any (the method then goes on from there):
+//   - one the objective does not care about (reduced cost 0) is moved,
+//     once, from 1e9 to 0 or its finite bound, so that its 1e9 does not
+//     blur every value computed from it;
+//   - one moved so that its reduced cost now pushes it past where it was
+//     moved goes back to 1e9 for good: the optimum lies beyond.
+//
+// A column left at 1e9 by a reduced cost that pushes it there is the
+// programme's unboundedness, which Simplex.Solve reports.
+func (d *dualSimplex) unpark() bool {
+	moved := false
+	for j := range d.n {
+		if !d.artificial[j] || d.posOf[j] >= 0 {
+			continue
+		}
+		lo, hi := d.lp.lo[j], d.lp.hi[j]
+		atLo, atHi := d.x[j] == d.lo[j] && math.IsInf(lo, -1), d.x[j] == d.hi[j] && math.IsInf(hi, 1)
+		flat := math.Abs(d.d[j]) <= lpTolDual*(1+math.Abs(d.cost[j]))
+		switch {
+		case d.parked[j] == 0 && flat && (atLo || atHi) && math.Abs(d.x[j]) >= artificialBound/2:
+			v := min(max(0, lo), hi)
+			if atLo {
+				d.lo[j] = v
+			} else {
+				d.hi[j] = v
+			}
+			d.x[j], d.parked[j], moved = v, 1, true
+		case d.parked[j] == 1 && !flat && d.x[j] == d.lo[j] && math.IsInf(lo, -1) && d.d[j] > 0:
+			d.lo[j], d.x[j], d.parked[j], moved = d.x[j]-artificialBound, d.x[j]-artificialBound, 2, true
+		case d.parked[j] == 1 && !flat && d.x[j] == d.hi[j] && math.IsInf(hi, 1) && d.d[j] < 0:
+			d.hi[j], d.x[j], d.parked[j], moved = d.x[j]+artificialBound, d.x[j]+artificialBound, 2, true
+		}
+	}
+	return moved
+}
+
+// infeasible answers a row that no pivot can make feasible. The row's
+// infeasibility may be drift of the updates since the last factorisation
+// (values of 1e9 at artificial bounds lose their last digits), so the
+// first time after a pivot the basis is factorised afresh and the values
+// recomputed, and the pivot tried again; only then is the programme
+// declared infeasible.
+func (d *dualSimplex) infeasible() (LPStatus, bool, error) {
+	if d.verified {
+		return LPInfeasible, true, nil
+	}
+	d.verified = true
+	return 0, false, d.refactor()
 }
 
 // walkPrefix is how many of the ratio test's smallest candidates walk

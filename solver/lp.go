@@ -167,7 +167,7 @@ type LPSolution struct {
 // pushes a variable towards an infinite bound, except that one within the
 // simplex method's tolerance (1e-9 relative) counts as 0: only then is
 // the bound not exact, and a programme whose columns are all boxed never
-// has that case.
+// has that case. A NaN or infinite price gives +Inf.
 func (lp *LP) DualBound(y []float64) float64 {
 	if len(y) != len(lp.rowLo) {
 		return math.Inf(1) // no price for some row: no bound
@@ -176,6 +176,9 @@ func (lp *LP) DualBound(y []float64) float64 {
 	sum, mag := 0.0, 0.0
 	for i := range yy {
 		v := y[i]
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return math.Inf(1) // no bound from such a price
+		}
 		switch {
 		case v > 0 && math.IsInf(lp.rowHi[i], 1):
 			v = 0
@@ -245,8 +248,12 @@ type LPOptions struct {
 // that keeps the basis triangular and dual feasible; on an event's
 // relaxation it seats everyone in their best session of each round). A
 // column whose preferred bound is infinite gets an artificial bound of
-// 1e9, and if the answer rests on one the programme is reported as
-// unbounded through an error.
+// 1e9, and if the answer rests on one (the column held there by its
+// reduced cost) the programme is reported as unbounded through an error.
+// At the end such columns the objective does not care about are moved
+// to 0 (or their finite bound) and the values computed afresh, so that
+// 1e9 does not blur them, and an answer of "infeasible" is checked from a
+// fresh factorisation before it is given.
 //
 // Every basis it visits is dual feasible, so its prices give a valid
 // bound at any moment: when ctx ends, SolveLP returns the last basis with
@@ -329,8 +336,15 @@ func (s *Simplex) Solve(ctx context.Context, opts LPOptions) (*LPSolution, error
 	sol.Y = d.rowPrices()
 	sol.Bound = s.lp.DualBound(sol.Y)
 	if status == LPOptimal {
+		// Unbounded: a column outside the basis held at an artificial
+		// bound by a reduced cost that pushes it there. A basic column may
+		// be as large as it likes, and one the objective does not care
+		// about (reduced cost 0) sits there as one optimum among others.
 		for j := range d.n {
-			if d.artificial[j] && math.Abs(d.x[j]) >= artificialBound/2 {
+			if !d.artificial[j] || d.posOf[j] >= 0 || math.Abs(d.d[j]) <= lpTolDual*(1+math.Abs(d.cost[j])) {
+				continue
+			}
+			if (d.x[j] == d.lo[j] && math.IsInf(s.lp.lo[j], -1)) || (d.x[j] == d.hi[j] && math.IsInf(s.lp.hi[j], 1)) {
 				return nil, fmt.Errorf("solver: the linear programme is unbounded (column %d grows without limit)", j)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -739,4 +740,109 @@ func sortedWalk(d *dualSimplex, cands []cand, slope float64) (cand, []cand) {
 		}
 	}
 	return enter, flips
+}
+
+// TestSolveLPFreeColumns: columns with an infinite bound on the side their
+// cost prefers (or on both sides) start at an artificial bound of 1e9.
+// The cases a review found: a feasible programme called infeasible (the
+// updates' drift from 1e9 left a row 1e-7 out), and bounded ones called
+// unbounded (a basic column at 6e8; a free column the objective ignores,
+// left at its artificial bound). Then random programmes with such
+// columns, against the same programme with those bounds replaced by
+// ±1e4: where that optimum stays well inside, the two must agree.
+func TestSolveLPFreeColumns(t *testing.T) {
+	inf := math.Inf(1)
+	for _, c := range []struct {
+		name  string
+		build func(p *LP)
+		want  float64
+	}{
+		{"free, two rows", func(p *LP) {
+			x := p.AddCol(0, -inf, inf)
+			p.AddRow(-1, inf, []int{x}, []float64{1})
+			p.AddRow(-4, -3, []int{x}, []float64{3})
+		}, 0},
+		{"basic at 6e8", func(p *LP) {
+			x := p.AddCol(1, 0, inf)
+			p.AddRow(-inf, 6e8, []int{x}, []float64{1})
+		}, 6e8},
+		{"free and ignored", func(p *LP) {
+			x := p.AddCol(0, -inf, inf)
+			p.AddRow(-inf, 2, []int{x}, []float64{1})
+		}, 0},
+	} {
+		p := &LP{}
+		c.build(p)
+		sol, err := SolveLP(context.Background(), p, LPOptions{})
+		if err != nil || sol.Status != LPOptimal || math.Abs(objective(p, sol.X)-c.want) > 1e-6*(1+c.want) {
+			t.Errorf("%s: %v %v", c.name, sol, err)
+			continue
+		}
+		checkFeasible(t, 0, p, sol.X)
+	}
+	unbounded := &LP{}
+	x := unbounded.AddCol(1, -inf, inf)
+	y := unbounded.AddCol(0, 0, inf)
+	unbounded.AddRow(-inf, 0, []int{x, y}, []float64{1, -1})
+	if _, err := SolveLP(context.Background(), unbounded, LPOptions{}); err == nil || !strings.Contains(err.Error(), "unbounded") {
+		t.Errorf("max x with x <= y, y unbounded: %v", err)
+	}
+
+	rng := rand.New(rand.NewPCG(11, 12))
+	const box = 1e4
+	compared := 0
+	for trial := range 3000 {
+		p, _ := randomLP(rng)
+		boxed := &LP{}
+		*boxed = *p
+		boxed.obj, boxed.lo, boxed.hi = slices.Clone(p.obj), slices.Clone(p.lo), slices.Clone(p.hi)
+		boxed.colStart = nil
+		for j := range p.obj {
+			switch rng.IntN(3) {
+			case 0: // free
+				p.lo[j], p.hi[j] = -inf, inf
+			case 1: // up to +inf, whatever the cost's sign
+				p.hi[j] = inf
+			default:
+				continue
+			}
+			boxed.lo[j], boxed.hi[j] = max(p.lo[j], -box), min(p.hi[j], box)
+		}
+		want, err := SolveLP(context.Background(), boxed, LPOptions{})
+		if err != nil || want.Status != LPOptimal || slices.ContainsFunc(want.X, func(v float64) bool { return math.Abs(v) > box/2 }) {
+			continue // infeasible, or perhaps unbounded
+		}
+		got, err := SolveLP(context.Background(), p, LPOptions{})
+		if err != nil || got.Status != LPOptimal {
+			t.Fatalf("trial %d: %v %v; with the columns boxed the optimum is %g", trial, got, err, objective(boxed, want.X))
+		}
+		// A column the objective ignores may stay at its artificial
+		// bound, 1e9: rows are then met to within rounding of their
+		// terms' size, not to 1e-6.
+		for i := range p.rowLo {
+			a, size := 0.0, 1.0
+			for k := p.rowStart[i]; k < p.rowStart[i+1]; k++ {
+				a += p.rowVal[k] * got.X[p.rowIdx[k]]
+				size += math.Abs(p.rowVal[k] * got.X[p.rowIdx[k]])
+			}
+			if a < p.rowLo[i]-1e-6*size || a > p.rowHi[i]+1e-6*size {
+				t.Fatalf("trial %d: row %d = %g outside [%g, %g]", trial, i, a, p.rowLo[i], p.rowHi[i])
+			}
+		}
+		if a, b := objective(p, got.X), objective(boxed, want.X); math.Abs(a-b) > 1e-6*(1+math.Abs(b)) {
+			t.Fatalf("trial %d: optimum %g at %v, boxed %g at %v", trial, a, got.X, b, want.X)
+		}
+		compared++
+	}
+	if compared < 500 {
+		t.Fatalf("only %d compared", compared)
+	}
+	for _, y := range [][]float64{{math.NaN()}, {math.Inf(1)}, {math.Inf(-1)}} {
+		p := &LP{}
+		x := p.AddCol(1, 0, 1)
+		p.AddRow(-inf, 1, []int{x}, []float64{1})
+		if b := p.DualBound(y); !math.IsInf(b, 1) {
+			t.Errorf("DualBound(%v) = %g, want +Inf", y, b)
+		}
+	}
 }
