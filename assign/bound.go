@@ -13,6 +13,7 @@ import (
 // function.
 type lagrange struct {
 	pr       *problem
+	priceCap float64   // no price is taken beyond it (see priceCap)
 	pi       []float64 // per session: price of a seat, >= 0
 	eta      []float64 // per host*nR + round: price of a host's hour, >= 0
 	useSigma bool
@@ -144,6 +145,7 @@ func newLagrange(pr *problem) *lagrange {
 	lg.count = make([]int32, pr.nS)
 	lg.orgRound = make([]int, pr.nO)
 	lg.orgHost = make([]int, pr.nO)
+	lg.priceCap = priceCap(pr)
 	lg.deflect = 1.5
 	// Measured on the families: on flanders (3,000 people) colleague
 	// prices moving 16 times as far lowered the bound reached in 6 s by
@@ -875,25 +877,48 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 		// would take a node for infeasible. No step.
 		return false
 	}
+	c := lg.priceCap
 	for s := range nS {
-		lg.pi[s] = math.Max(0, lg.pi[s]-t*dir[s])
+		lg.pi[s] = min(c, math.Max(0, lg.pi[s]-t*dir[s]))
 	}
 	for i := range nE {
-		lg.eta[i] = math.Max(0, lg.eta[i]-t*dir[nS+i])
+		lg.eta[i] = min(c, math.Max(0, lg.eta[i]-t*dir[nS+i]))
 	}
 	ts := t * lg.sigmaScale
 	for opt := range lg.live {
 		for _, s := range lg.visit(opt) {
 			i := opt*nS + int(s)
 			if d := dir[sBase+i]; d != 0 {
-				lg.sigma[i] -= ts * d
+				lg.sigma[i] = min(c, max(-c, lg.sigma[i]-ts*d))
 			}
 		}
 	}
 	for s := range nM {
-		lg.mu[s] = math.Max(0, lg.mu[s]-t*dir[mBase+s])
+		lg.mu[s] = min(c, math.Max(0, lg.mu[s]-t*dir[mBase+s]))
 	}
 	return true
+}
+
+// priceCap bounds every price of the relaxation: 1,024 times what one
+// person or one colleague more can change the objective by (a seat's
+// worth, unplaced included; a colleague's pairs; a room's affinity). The
+// best prices lie far below it, and any prices give a bound, so the cap
+// loses nothing; without it the steps could take prices to 1e20, where
+// the evaluation's sums lose every digit that matters: the fair mode's
+// bound stage (whose step target, the fair plan, lies far below the
+// bound) went down to a bound 44 on an event whose optimum is 78.
+func priceCap(pr *problem) float64 {
+	top := max(pr.w.Unranked, pr.w.Competence)
+	for _, r := range pr.w.Rank {
+		top = max(top, r)
+	}
+	most := 0
+	for _, m := range pr.oMembers {
+		most = max(most, len(m))
+	}
+	one := float64(pr.w.Unplaced) + float64(top) + float64(pr.w.Competence) + float64(pr.w.Affinity) +
+		float64(pr.w.SamePair)*float64(most) + float64(pr.w.RepeatPair)*float64(pr.nP)
+	return 1024 * max(1, one)
 }
 
 // maxPriceStep bounds how far one subgradient step may move a price: far

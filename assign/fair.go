@@ -98,11 +98,16 @@ func solveFair(ctx context.Context, ev *model.Event, opts Options) (*model.Plan,
 		limit = DefaultTimeLimit
 	}
 	start := time.Now()
-	fctx, cancel := context.WithTimeout(ctx, limit*7/10)
+	// 7/10 of each for the fair plan: divided first, so that a limit near
+	// the largest duration does not overflow; a work limit of 1 still
+	// limits (0 would mean none).
+	fctx, cancel := context.WithTimeout(ctx, limit/10*7)
 	defer cancel()
 	fopts := opts
 	fopts.OnImprove = nil
-	fopts.WorkLimit = opts.WorkLimit * 7 / 10
+	if opts.WorkLimit > 0 {
+		fopts.WorkLimit = max(1, opts.WorkLimit/10*7)
+	}
 	s := newSearch(prFair, fopts, start, cancel)
 	if err := s.run(fctx); err != nil {
 		return nil, err
@@ -116,7 +121,9 @@ func solveFair(ctx context.Context, ev *model.Event, opts Options) (*model.Plan,
 	defer bcancel()
 	b := newSearch(pr, opts, start, bcancel)
 	b.boundOnly = true
-	b.opts.WorkLimit = opts.WorkLimit - opts.WorkLimit*7/10
+	if opts.WorkLimit > 0 {
+		b.opts.WorkLimit = max(1, opts.WorkLimit-fopts.WorkLimit)
+	}
 	b.best, b.bestObj, b.bound = s.best, pr.evaluate(s.best), math.MaxInt64
 	b.report()
 	b.lg = newLagrange(pr)

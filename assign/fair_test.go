@@ -1,6 +1,8 @@
 package assign
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,4 +122,63 @@ func withoutTotals(p *model.Plan) *model.Plan {
 	c := *p
 	c.Objective, c.Bound, c.Breakdown, c.Status = 0, 0, model.Breakdown{}, ""
 	return &c
+}
+
+// TestSolveFairBoundAndLimits: a review's event of two people where the
+// fair mode's bound stage, stepping towards the fair plan (44) far below
+// the plain optimum (78), took prices to 1e20 and then reported a bound
+// of 44, "optimal"; and the fair mode's share of the limits, which
+// overflowed for a huge time limit and vanished for a work limit of 1.
+func TestSolveFairBoundAndLimits(t *testing.T) {
+	ev, err := model.DecodeEvent(strings.NewReader(`{"rounds": [{"id": "r0"}, {"id": "r1"}],
+	"themes": [{"id": "t0", "competences": ["b"]}, {"id": "t1", "competences": ["c"]}],
+	"sessions": [{"id": "t0-r0-0", "theme": "t0", "round": "r0", "capacity": 1},
+		{"id": "t0-r0-1", "theme": "t0", "round": "r0", "capacity": 2, "min": 1},
+		{"id": "t1-r0-0", "theme": "t1", "round": "r0", "capacity": 1},
+		{"id": "t0-r1-0", "theme": "t0", "round": "r1", "capacity": 2},
+		{"id": "t1-r1-1", "theme": "t1", "round": "r1", "capacity": 2}],
+	"organisations": [{"id": "o0"}], "hosts": [{"id": "h0", "organisations": ["o0"]}],
+	"delegations": {"rounds": ["r0", "r1"]},
+	"participants": [{"id": "p0", "organisation": "o0", "competences": ["c"]},
+		{"id": "p1", "organisation": "o0", "competences": ["b"], "preferences": ["t1", "t0"], "rounds": ["r1"]}],
+	"weights": {"rank": [24, 42, 83], "unranked": 1, "competence": 14, "samePair": 2, "unplaced": 508, "affinity": 7}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Solve(context.Background(), ev, Options{TimeLimit: time.Second})
+	if err != nil || plain.Status != model.StatusOptimal || plain.Objective != 78 {
+		t.Fatalf("plain: %v %v", plain, err)
+	}
+	fair, err := Solve(context.Background(), ev, Options{Fair: true, TimeLimit: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPlan(t, ev, fair)
+	if fair.Bound < plain.Objective {
+		t.Errorf("fair mode's bound %d is below a plan of %d", fair.Bound, plain.Objective)
+	}
+	for _, opts := range []Options{
+		{Fair: true, TimeLimit: 1 << 61, WorkLimit: 100_000},
+		{Fair: true, TimeLimit: time.Minute, WorkLimit: 1},
+	} {
+		start := time.Now()
+		var plans [2]string
+		for i := range plans {
+			plan, err := Solve(context.Background(), ev, opts)
+			if err != nil {
+				t.Fatalf("%+v: %v", opts, err)
+			}
+			var b strings.Builder
+			if err := model.EncodePlan(&b, plan); err != nil {
+				t.Fatal(err)
+			}
+			plans[i] = b.String()
+		}
+		if plans[0] != plans[1] {
+			t.Errorf("%+v: two plans", opts)
+		}
+		if took := time.Since(start); took > 20*time.Second {
+			t.Errorf("%+v: took %v: the work limit did not end the search", opts, took)
+		}
+	}
 }
