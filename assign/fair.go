@@ -70,13 +70,18 @@ func fairWeights(ev *model.Event) (model.Weights, int) {
 		penalty[len(w.Rank)-i] = c[len(c)-1-i]
 	}
 	biggest := c[len(c)-1]
-	// Values stay non-negative: what a level saves against the worst.
+	// Each level pays its penalty: an assignment earns nothing more than
+	// its plain value for being one, so that where delegation rooms change
+	// how many sessions people want, a plan with more assignments but as
+	// many missing does not win over a level (a constant per assignment
+	// did, by a level's worth). Missing sessions weigh more than every
+	// level together.
 	fw := w
 	fw.Rank = make([]int, len(w.Rank))
 	for k, r := range w.Rank {
-		fw.Rank[k] = int(int64(r) + biggest - penalty[k])
+		fw.Rank[k] = int(int64(r) - penalty[k])
 	}
-	fw.Unranked = int(int64(w.Unranked) + biggest - penalty[len(w.Rank)])
+	fw.Unranked = int(int64(w.Unranked) - penalty[len(w.Rank)])
 	fw.Unplaced = int(biggest*(n+1) + int64(w.Unplaced))
 	return fw, len(c)
 }

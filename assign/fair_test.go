@@ -182,3 +182,26 @@ func TestSolveFairBoundAndLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestSolveFairRoomsChangeWanted: p1 is free only in r2, and attends the
+// room, which may meet in r1 or r2; nobody ranks anything. Room in r1: p1
+// wants a session in r2 and gets one in a theme they did not rank; room
+// in r2: p1 wants none. Both miss nothing, and the second places nobody
+// in an unranked theme: the fair order wants it. The fair weights gave
+// each assignment a level's worth, and took the first.
+func TestSolveFairRoomsChangeWanted(t *testing.T) {
+	ev, err := model.DecodeEvent(strings.NewReader(`{"rounds": [{"id": "r1"}, {"id": "r2"}],
+	"themes": [{"id": "a"}, {"id": "b"}], "organisations": [{"id": "o1"}], "hosts": [{"id": "h1"}],
+	"delegations": {"rounds": ["r1", "r2"]}, "participants": [{"id": "p1", "organisation": "o1", "rounds": ["r2"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := Solve(context.Background(), ev, Options{Fair: true, TimeLimit: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPlan(t, ev, plan)
+	if len(plan.Assignments) != 0 || len(plan.Delegations) != 1 || plan.Delegations[0].Round != "r2" {
+		t.Errorf("rooms %+v, assignments %+v; want the room in r2 and nobody in an unranked theme", plan.Delegations, plan.Assignments)
+	}
+}
