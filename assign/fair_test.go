@@ -2,6 +2,7 @@ package assign
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -203,5 +204,84 @@ func TestSolveFairRoomsChangeWanted(t *testing.T) {
 	checkPlan(t, ev, plan)
 	if len(plan.Assignments) != 0 || len(plan.Delegations) != 1 || plan.Delegations[0].Round != "r2" {
 		t.Errorf("rooms %+v, assignments %+v; want the room in r2 and nobody in an unranked theme", plan.Delegations, plan.Assignments)
+	}
+}
+
+// TestSolveFairOrder checks the fair mode against its documented order
+// itself, not against the fair weights: on tiny events with delegation
+// rooms and partial availability, every plan a brute force finds is
+// scored as (sessions missing, assignments to an unranked theme, to the
+// last ranked theme, ... for the levels fairWeights orders, then the
+// plain objective, higher better), and the fair plan's score must be the
+// smallest of them.
+func TestSolveFairOrder(t *testing.T) {
+	n := 24
+	if testing.Short() || raceEnabled {
+		n = 6
+	}
+	seed := uint64(9700)
+	for i := range n {
+		cfg := tinyConfig(i)
+		cfg.RepeatPair, cfg.Delegations, cfg.Partial = 0, true, 0.4
+		cfg.Hosts, cfg.DelegationRounds = 2, 0
+		var ev *model.Event
+		for tries := 0; ; tries++ {
+			if tries == 200 {
+				t.Fatalf("case %d: no event of %d..%d candidate plans in 200 seeds", i, 1, oracleBruteMax)
+			}
+			seed++
+			ev = randevent.New(seed, cfg)
+			if _, _, leaves := bruteForce(ev, false); leaves >= 1 && leaves <= oracleBruteMax {
+				break
+			}
+		}
+		norm := ev.Normalized()
+		_, levels := fairWeights(norm)
+		score := func(plan *model.Plan, rep *model.Report) []int64 {
+			missing := 0
+			for _, m := range rep.Missing {
+				missing += m
+			}
+			v := make([]int64, 2+levels)
+			v[0] = int64(missing)
+			rank := map[[2]string]int{} // (participant, theme) -> 1-based rank, 0: unranked
+			for _, p := range norm.Participants {
+				for k, th := range p.Preferences {
+					if k < len(norm.Weights.Rank) {
+						rank[[2]string{p.ID, th}] = k + 1
+					}
+				}
+			}
+			theme := map[string]string{}
+			for _, s := range norm.Sessions {
+				theme[s.ID] = s.Theme
+			}
+			for _, a := range plan.Assignments {
+				// Level 1 is "unranked", level 2 the last rank, ...
+				lv := 1
+				if r := rank[[2]string{a.Participant, theme[a.Session]}]; r > 0 {
+					lv = 1 + len(norm.Weights.Rank) - r + 1
+				}
+				if lv <= levels {
+					v[lv]++
+				}
+			}
+			v[len(v)-1] = -rep.Objective
+			return v
+		}
+		var best []int64
+		bruteForceVisit(ev, true, func(plan *model.Plan, rep *model.Report) {
+			if v := score(plan, rep); best == nil || slices.Compare(v, best) < 0 {
+				best = v
+			}
+		})
+		plan, err := Solve(t.Context(), ev, Options{TimeLimit: time.Minute, Fair: true, WorkLimit: oracleWork})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPlan(t, ev, plan)
+		if got := score(plan, model.Check(ev, plan)); !slices.Equal(got, best) {
+			t.Errorf("seed %d: fair plan scores %v (missing, levels worst first, -objective), the best plan %v", seed, got, best)
+		}
 	}
 }

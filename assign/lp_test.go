@@ -275,6 +275,12 @@ func TestLPBruteForce(t *testing.T) {
 // Check finds no rule broken in and how many such plans there are; leaves
 // is the number of candidate plans (without evaluate, only it is counted).
 func bruteForce(ev *model.Event, evaluate bool) (best int64, plans, leaves int) {
+	return bruteForceVisit(ev, evaluate, nil)
+}
+
+// bruteForceVisit is bruteForce that also hands each plan without a
+// broken rule, with its report, to visit (when not nil; with evaluate).
+func bruteForceVisit(ev *model.Event, evaluate bool, visit func(*model.Plan, *model.Report)) (best int64, plans, leaves int) {
 	ne := ev.Normalized()
 	hostBusy := map[[2]string]bool{}
 	for _, s := range ne.Sessions {
@@ -295,7 +301,7 @@ func bruteForce(ev *model.Event, evaluate bool) (best int64, plans, leaves int) 
 	var chooseRooms func(k int)
 	chooseRooms = func(k int) {
 		if k == len(orgs) {
-			b, n, l := bruteAssign(ne, slices.Clone(rooms), evaluate)
+			b, n, l := bruteAssign(ne, slices.Clone(rooms), evaluate, visit)
 			leaves += l
 			if n > 0 && (plans == 0 || b > best) {
 				best = b
@@ -320,7 +326,7 @@ func bruteForce(ev *model.Event, evaluate bool) (best int64, plans, leaves int) 
 	return best, plans, leaves
 }
 
-func bruteAssign(ne *model.Event, rooms []model.DelegationRoom, evaluate bool) (best int64, plans, leaves int) {
+func bruteAssign(ne *model.Event, rooms []model.DelegationRoom, evaluate bool, visit func(*model.Plan, *model.Report)) (best int64, plans, leaves int) {
 	roomRound := map[string]string{}
 	for _, d := range rooms {
 		roomRound[d.Organisation] = d.Round
@@ -393,6 +399,9 @@ func bruteAssign(ne *model.Event, rooms []model.DelegationRoom, evaluate bool) (
 				best = rep.Objective
 			}
 			plans++
+			if visit != nil {
+				visit(plan, rep)
+			}
 			return
 		}
 	next:
