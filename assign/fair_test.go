@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/roundtable-go/roundtable/assign/internal/randevent"
 	"github.com/roundtable-go/roundtable/model"
 )
 
@@ -89,19 +88,9 @@ func TestSolveFairBruteForce(t *testing.T) {
 	}
 	seed := uint64(9500)
 	for i := range n {
-		var ev *model.Event
 		cfg := tinyConfig(i)
 		cfg.RepeatPair = 0
-		for tries := 0; ; tries++ {
-			if tries == 200 {
-				t.Fatalf("case %d: no event of %d..%d candidate plans in 200 seeds", i, bruteMin, oracleBruteMax)
-			}
-			seed++
-			ev = randevent.New(seed, cfg)
-			if _, _, leaves := bruteForce(ev, false); leaves >= bruteMin && leaves <= oracleBruteMax {
-				break
-			}
-		}
+		ev := bruteSizedEvent(t, &seed, cfg, bruteMin, oracleBruteMax)
 		fev := ev.Normalized().Clone()
 		fev.Weights, _ = fairWeights(ev.Normalized())
 		best, _, _ := bruteForce(fev, true)
@@ -224,17 +213,7 @@ func TestSolveFairOrder(t *testing.T) {
 		cfg := tinyConfig(i)
 		cfg.RepeatPair, cfg.Delegations, cfg.Partial = 0, true, 0.4
 		cfg.Hosts, cfg.DelegationRounds = 2, 0
-		var ev *model.Event
-		for tries := 0; ; tries++ {
-			if tries == 200 {
-				t.Fatalf("case %d: no event of %d..%d candidate plans in 200 seeds", i, 1, oracleBruteMax)
-			}
-			seed++
-			ev = randevent.New(seed, cfg)
-			if _, _, leaves := bruteForce(ev, false); leaves >= 1 && leaves <= oracleBruteMax {
-				break
-			}
-		}
+		ev := bruteSizedEvent(t, &seed, cfg, 1, oracleBruteMax)
 		norm := ev.Normalized()
 		_, levels := fairWeights(norm)
 		score := func(plan *model.Plan, rep *model.Report) []int64 {

@@ -241,19 +241,7 @@ func TestLPBruteForce(t *testing.T) {
 	}
 	seed := uint64(500)
 	for i := 0; i < n; i++ {
-		// Draw events until one has a number of candidate plans in
-		// [bruteMin, bruteMax]: the seeds stay deterministic.
-		var ev *model.Event
-		for tries := 0; ; tries++ {
-			if tries == 200 {
-				t.Fatalf("case %d: no event of %d..%d candidate plans in 200 seeds", i, bruteMin, bruteMax)
-			}
-			seed++
-			ev = randevent.New(seed, tinyConfig(i))
-			if _, _, leaves := bruteForce(ev, false); leaves >= bruteMin && leaves <= bruteMax {
-				break
-			}
-		}
+		ev := bruteSizedEvent(t, &seed, tinyConfig(i), bruteMin, bruteMax)
 		t.Run(fmt.Sprintf("%d/seed%d", i, seed), func(t *testing.T) {
 			_, obj := solveCBC(t, ev)
 			best, plans, leaves := bruteForce(ev, true)
@@ -266,6 +254,23 @@ func TestLPBruteForce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bruteSizedEvent draws events of cfg from the seeds after *seed (which
+// it advances) until one has between lo and hi candidate plans for the
+// brute force: deterministic, and neither trivial nor too slow to
+// enumerate. It fails the test after 200 seeds.
+func bruteSizedEvent(t *testing.T, seed *uint64, cfg randevent.Config, lo, hi int) *model.Event {
+	t.Helper()
+	for range 200 {
+		*seed++
+		ev := randevent.New(*seed, cfg)
+		if _, _, leaves := bruteForce(ev, false); leaves >= lo && leaves <= hi {
+			return ev
+		}
+	}
+	t.Fatalf("no event of %d..%d candidate plans in 200 seeds up to %d", lo, hi, *seed)
+	return nil
 }
 
 // bruteForce enumerates every choice of delegation rooms and every

@@ -307,17 +307,7 @@ func TestSolveBruteForce(t *testing.T) {
 	proven, reached := 0, 0
 	var total time.Duration
 	for i := range n {
-		var ev *model.Event
-		for tries := 0; ; tries++ {
-			if tries == 200 {
-				t.Fatalf("case %d: no event of %d..%d candidate plans in 200 seeds", i, bruteMin, oracleBruteMax)
-			}
-			seed++
-			ev = randevent.New(seed, tinyConfig(i))
-			if _, _, leaves := bruteForce(ev, false); leaves >= bruteMin && leaves <= oracleBruteMax {
-				break
-			}
-		}
+		ev := bruteSizedEvent(t, &seed, tinyConfig(i), bruteMin, oracleBruteMax)
 		t.Run(fmt.Sprintf("%d/seed%d", i, seed), func(t *testing.T) {
 			best, plans, _ := bruteForce(ev, true)
 			if plans == 0 {
