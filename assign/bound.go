@@ -908,7 +908,7 @@ func (lg *lagrange) step(value, target, theta float64) bool {
 // bound stage (whose step target, the fair plan, lies far below the
 // bound) went down to a bound 44 on an event whose optimum is 78.
 func priceCap(pr *problem) float64 {
-	top := max(pr.w.Unranked, pr.w.Competence)
+	top := pr.w.Unranked // the best rank weight, competence added below
 	for _, r := range pr.w.Rank {
 		top = max(top, r)
 	}

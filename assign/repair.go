@@ -530,6 +530,18 @@ func (rp *repairer) fitSessions() {
 	}
 }
 
+// sessionHostRounds is the set of (host, round) where the host runs a
+// session, and so no delegation room.
+func sessionHostRounds(ev *model.Event) map[[2]string]bool {
+	busy := map[[2]string]bool{}
+	for _, s := range ev.Sessions {
+		if s.Host != "" {
+			busy[[2]string{s.Host, s.Round}] = true
+		}
+	}
+	return busy
+}
+
 // freeRoomRounds unpins, for every organisation whose delegation room
 // would have no round left (an attending member pinned in each, or no
 // host free then), the told assignments of its attending members in the
@@ -541,14 +553,10 @@ func (rp *repairer) freeRoomRounds() {
 	if ev.Delegations == nil {
 		return
 	}
+	busy := sessionHostRounds(ev)
 	hosted := map[string]bool{} // rounds where some host is free for a room
 	for _, r := range ev.Delegations.Rounds {
-		for _, h := range ev.Hosts {
-			if h.AvailableIn(r) && !slices.ContainsFunc(ev.Sessions, func(s model.Session) bool { return s.Round == r && s.Host == h.ID }) {
-				hosted[r] = true
-				break
-			}
-		}
+		hosted[r] = slices.ContainsFunc(ev.Hosts, func(h model.Host) bool { return h.AvailableIn(r) && !busy[[2]string{h.ID, r}] })
 	}
 	byOrg := map[string][]int{}
 	for i, p := range ev.Participants {
@@ -665,12 +673,7 @@ func (rp *repairer) keepHosts(ctx context.Context, plan *model.Plan) error {
 		return nil
 	}
 	const keep = 1 << 20
-	busy := map[[2]string]bool{}
-	for _, s := range ev.Sessions {
-		if s.Host != "" {
-			busy[[2]string{s.Host, s.Round}] = true
-		}
-	}
+	busy := sessionHostRounds(ev)
 	affinity := func(h model.Host, org string) int64 {
 		if slices.Contains(h.Organisations, org) {
 			return int64(ev.Weights.Affinity)
