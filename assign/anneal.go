@@ -9,8 +9,8 @@ import (
 )
 
 // annealer holds a plan under annealing with the counts its moves need:
-// session sizes, colleagues per (organisation, session), and the objective
-// without repeatPair.
+// session sizes, colleagues per (organisation, session), with a
+// repeatPair weight each session's members, and the objective.
 type annealer struct {
 	pr   *problem
 	st   *state
@@ -21,15 +21,28 @@ type annealer struct {
 	touched  []int
 	overflow bool
 	obj      int64
+
+	// With a repeatPair weight: the members of each session, and where
+	// each (participant, round) sits in its session's list.
+	members [][]int32
+	slot    []int32
 }
 
 func (pr *problem) newAnnealer(st *state) *annealer {
 	a := &annealer{pr: pr, st: st.clone(), size: make([]int, pr.nS), os: newPairCount(int64(pr.nO) * int64(pr.nS))}
+	if pr.w.RepeatPair != 0 {
+		a.members = make([][]int32, pr.nS)
+		a.slot = make([]int32, len(a.st.asg))
+	}
 	for p := range pr.nP {
 		for r := range pr.nR {
 			if s := a.st.asg[p*pr.nR+r]; s >= 0 {
 				a.size[s]++
 				a.os.add(pr.orgSess(pr.pOrg[p], s), 1)
+				if a.members != nil {
+					a.slot[p*pr.nR+r] = int32(len(a.members[s]))
+					a.members[s] = append(a.members[s], int32(p))
+				}
 			}
 		}
 	}
@@ -71,14 +84,45 @@ func (c *pairCount) add(k int64, d int) {
 	c.sparse[k] += d
 }
 
-// enter is what p adds by entering s: its value less the colleagues met.
+// enter is what p adds by entering s: its value less the colleagues met
+// and the meetings repeated.
 func (a *annealer) enter(p, s int) int64 {
-	return a.pr.value(p, s) - int64(a.pr.w.SamePair)*int64(a.os.get(a.pr.orgSess(a.pr.pOrg[p], s)))
+	d := a.pr.value(p, s) - int64(a.pr.w.SamePair)*int64(a.os.get(a.pr.orgSess(a.pr.pOrg[p], s)))
+	if a.members != nil {
+		d -= int64(a.pr.w.RepeatPair) * a.metBefore(p, s)
+	}
+	return d
 }
 
 // leave is what p's leaving s adds (p still counted in s).
 func (a *annealer) leave(p, s int) int64 {
-	return -a.pr.value(p, s) + int64(a.pr.w.SamePair)*int64(a.os.get(a.pr.orgSess(a.pr.pOrg[p], s))-1)
+	d := -a.pr.value(p, s) + int64(a.pr.w.SamePair)*int64(a.os.get(a.pr.orgSess(a.pr.pOrg[p], s))-1)
+	if a.members != nil {
+		d += int64(a.pr.w.RepeatPair) * a.metBefore(p, s)
+	}
+	return d
+}
+
+// metBefore counts the members of s other than p who share a session
+// with p in another round: the meetings that p's being in s repeats, each
+// one more time (repeatPair counts a pair's meetings beyond the first).
+func (a *annealer) metBefore(p, s int) int64 {
+	pr := a.pr
+	nR := pr.nR
+	r := pr.sRound[s]
+	var n int64
+	for _, q := range a.members[s] {
+		if int(q) == p {
+			continue
+		}
+		for r2 := range nR {
+			if x := a.st.asg[p*nR+r2]; r2 != r && x >= 0 && a.st.asg[int(q)*nR+r2] == x {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 func (a *annealer) put(p, r, s int) {
@@ -94,11 +138,23 @@ func (a *annealer) put(p, r, s int) {
 	if old := a.st.asg[key]; old >= 0 {
 		a.size[old]--
 		a.os.add(pr.orgSess(pr.pOrg[p], old), -1)
+		if a.members != nil {
+			// Out of old's list: its last member takes p's place.
+			m := a.members[old]
+			i, last := a.slot[key], m[len(m)-1]
+			m[i] = last
+			a.slot[int(last)*pr.nR+r] = i
+			a.members[old] = m[:len(m)-1]
+		}
 	}
 	a.st.asg[key] = s
 	if s >= 0 {
 		a.size[s]++
 		a.os.add(pr.orgSess(pr.pOrg[p], s), 1)
+		if a.members != nil {
+			a.slot[key] = int32(len(a.members[s]))
+			a.members[s] = append(a.members[s], int32(p))
+		}
 	}
 }
 
@@ -158,11 +214,15 @@ func (a *annealer) trade(p, q, r1, r2 int) (int64, bool) {
 	nR := a.pr.nR
 	p1, p2 := a.st.asg[p*nR+r1], a.st.asg[p*nR+r2]
 	q1, q2 := a.st.asg[q*nR+r1], a.st.asg[q*nR+r2]
-	delta := a.leave(p, p1) + a.leave(p, p2)
+	// One leave at a time: with a repeatPair weight, each is what it
+	// adds to the state the one before left.
+	delta := a.leave(p, p1)
 	a.put(p, r1, -1)
+	delta += a.leave(p, p2)
 	a.put(p, r2, -1)
-	delta += a.leave(q, q1) + a.leave(q, q2)
+	delta += a.leave(q, q1)
 	a.put(q, r1, -1)
+	delta += a.leave(q, q2)
 	a.put(q, r2, -1)
 	for _, e := range [4]struct{ who, r, s int }{{p, r1, q1}, {p, r2, q2}, {q, r1, p1}, {q, r2, p2}} {
 		if !a.canEnter(e.who, e.r, e.s) {
@@ -220,8 +280,10 @@ func (a *annealer) canLeave(s int) bool {
 //
 // Every move keeps every hard rule (seats, minimum sizes, one theme once,
 // sessions wanted, maxPerOrganisation, pins, rooms) and its effect on the
-// objective is computed exactly (repeatPair aside: plans are still judged
-// by evaluate). A worse move is taken with probability exp(delta/T), T
+// objective is computed exactly, repeatPair included: with its weight
+// set, a move also looks at the members of the sessions it touches (once
+// blind to it, the walk kept plans that repeat meetings; see
+// TestAnnealWeighsRepeats). A worse move is taken with probability exp(delta/T), T
 // falling geometrically from t0 to a tenth of a point over the budget of
 // moves. It returns the best state met, which is never worse than st.
 func (s *search) anneal(ctx context.Context, st *state, moves int, t0 float64) *state {
@@ -248,8 +310,8 @@ func (pr *problem) annealHot() float64 {
 }
 
 // walk makes the annealing moves from a's state, the temperature falling
-// geometrically from t0 to t1, and returns the best state met (by the
-// objective without repeatPair); a is left at the walk's last state.
+// geometrically from t0 to t1, and returns the best state met; a is left
+// at the walk's last state.
 func (s *search) walk(ctx context.Context, a *annealer, moves int, t0, t1 float64) *state {
 	pr := s.pr
 	best, bestObj := a.st.clone(), a.obj

@@ -46,11 +46,17 @@ func TestAnnealKeepsRules(t *testing.T) {
 }
 
 // TestAnnealObjective checks the running objective of the annealer
-// against evaluate after walks at a high temperature.
+// against evaluate after walks at a high temperature and after
+// reseating blocks, with and without a repeatPair weight (the moves once
+// left repeatPair out of their deltas, so that the walk took plans that
+// repeat meetings for better ones).
 func TestAnnealObjective(t *testing.T) {
 	for i := range 40 {
 		c := matchConfig(i)
 		c.RepeatPair = 0
+		if i%2 == 1 {
+			c.RepeatPair = 7
+		}
 		ev := randevent.New(uint64(9100+i), c)
 		pr, err := compile(ev.Normalized())
 		if err != nil {
@@ -64,7 +70,13 @@ func TestAnnealObjective(t *testing.T) {
 		a := pr.newAnnealer(st)
 		s.walk(context.Background(), a, 2000, 1e9, 1e9)
 		if got := pr.evaluate(a.st); got != a.obj {
-			t.Fatalf("event %d: running objective %d, evaluate %d", i, a.obj, got)
+			t.Fatalf("event %d (repeatPair %d): running objective %d after the walk, evaluate %d", i, c.RepeatPair, a.obj, got)
+		}
+		for o := range pr.nO {
+			a.obj += a.reseat(pr.oMembers[o], reseatNodes, o%2 == 0)
+		}
+		if got := pr.evaluate(a.st); got != a.obj {
+			t.Fatalf("event %d (repeatPair %d): running objective %d after reseating, evaluate %d", i, c.RepeatPair, a.obj, got)
 		}
 	}
 }

@@ -123,9 +123,8 @@ func (rs *reseater) term(lam float64, in, room int) (float64, int) {
 	return t, n
 }
 
-// reseat re-places block exactly and returns the gain of the objective
-// (without repeatPair); 0 when no better block plan was found, the state
-// then unchanged.
+// reseat re-places block exactly and returns the gain of the objective;
+// 0 when no better block plan was found, the state then unchanged.
 func (a *annealer) reseat(block []int, nodes int, seatsOnly bool) int64 {
 	pr := a.pr
 	nR := pr.nR
