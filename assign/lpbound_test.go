@@ -229,3 +229,29 @@ func BenchmarkRelaxation(b *testing.B) {
 	b.ReportMetric(ms/float64(runs), "ms/LP")
 	b.ReportMetric(maxMS, "max-ms/LP")
 }
+
+// TestLPBranchWorkLimit solves, under a work limit, a 24-person event
+// with a repeatPair weight whose branch and bound (lpBranch) makes tens of
+// thousands of LP solves of almost no pivots: their work once went
+// uncounted, and the time limit stopped the solve instead of the work
+// limit (after 100 s of a 2-minute limit; it now takes under a second).
+func TestLPBranchWorkLimit(t *testing.T) {
+	c := matchConfig(0)
+	c.Participants, c.Rounds, c.Themes, c.RepeatPair = 24, 2, 3, 15
+	c.Delegations, c.DelegationRounds, c.Hosts = true, 0, 1+c.Organisations/2
+	c.CapMax = max(3, c.Participants/max(1, c.Themes*max(1, c.Parallel))+1)
+	c.CapMin = max(2, c.CapMax*2/3)
+	ev := randevent.New(1700, c)
+	limit := 2 * time.Minute
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	start := time.Now()
+	plan, err := Solve(ctx, ev, Options{TimeLimit: limit, WorkLimit: 20_000_000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPlan(t, ev, plan)
+	if took := time.Since(start); took > limit/4 {
+		t.Fatalf("a solve of 20 million units of work took %v of its %v limit: the work limit did not stop it", took, limit)
+	}
+}
