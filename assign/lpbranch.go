@@ -41,8 +41,8 @@ const (
 // integral solution is a plan, offered. Once every node is done, no plan
 // beats the best one (or a leaf's value, if the plan built from a leaf
 // fell short of it): the bound drops to that. The search runs in half
-// the time (or work) left at most; stopped early, it still gives the root
-// LP's bound.
+// the time (or work) left at most, an eighth with a repeatPair weight;
+// stopped early, it still gives the root LP's bound.
 func (s *search) lpBranch(ctx context.Context) {
 	ev := s.lpEvent
 	if ev == nil || s.pr.nP > lpBranchMaxPeople || s.proven(s.bestObj) {
@@ -54,7 +54,14 @@ func (s *search) lpBranch(ctx context.Context) {
 	if run == nil {
 		return
 	}
-	ctx, cancel := s.share(ctx, 2)
+	share := 2
+	if ev.Weights.RepeatPair != 0 {
+		// The relaxation that counts repeats (repeatBound), which runs
+		// after it, proves more of these events, sooner: on a random
+		// 24-person one, in 1.3 s of a 10 s solve instead of 5 s.
+		share = 8
+	}
+	ctx, cancel := s.share(ctx, share)
 	defer cancel()
 	b := &lpBrancher{s: s, lpRun: run, bins: run.m.Binaries(), missed: math.MinInt64}
 	if b.node(ctx, true) {

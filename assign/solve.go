@@ -1098,6 +1098,16 @@ func (s *search) prove(ctx context.Context, tried map[uint64]bool, depth int) (i
 	if math.IsInf(L, -1) {
 		return math.MinInt64, nil
 	}
+	if depth == 0 {
+		// With a repeatPair weight, the relaxation that counts repeats
+		// goes on from these prices first: the branches below cannot
+		// close a gap made of repeats.
+		if rb := newRepeatBound(s.pr, lg); rb != nil {
+			rctx, cancel := s.share(ctx, 3)
+			rb.optimise(rctx, s)
+			cancel()
+		}
+	}
 	// The choices at the best prices may be a plan, or close to one.
 	if !s.boundOnly {
 		if err := s.tryDelegations(ctx, tried); err != nil {
