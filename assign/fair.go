@@ -139,5 +139,8 @@ func solveFair(ctx context.Context, ev *model.Event, opts Options) (*model.Plan,
 		return nil, err
 	}
 	b.setBound(bound)
+	if rb := newRepeatBound(pr, b.lg); rb != nil {
+		rb.optimise(bctx, b) // from the prices optimise left: repeats counted
+	}
 	return pr.plan(b.best, b.bestObj, b.bound)
 }

@@ -100,7 +100,8 @@ func TestRepeatBoundProves(t *testing.T) {
 
 // TestRepeatBoundReviewerEvent solves a reviewer's 14-person event with
 // repeatPair 50 (two rounds, three themes), whose plan of 1275 CBC proves
-// optimal in 22 s: the first relaxation alone left the bound at 1550.
+// optimal in 22 s: the first relaxation alone left the bound at 1550, in
+// the fair mode too.
 func TestRepeatBoundReviewerEvent(t *testing.T) {
 	ev, err := model.LoadEvent(filepath.Join("testdata", "repeat14.json"))
 	if err != nil {
@@ -113,5 +114,14 @@ func TestRepeatBoundReviewerEvent(t *testing.T) {
 	checkPlan(t, ev, plan)
 	if plan.Objective != 1275 || plan.Status != model.StatusOptimal {
 		t.Errorf("objective %d, bound %d, status %s; want 1275 proven optimal", plan.Objective, plan.Bound, plan.Status)
+	}
+	// The fair mode's bound on the plain objective counts repeats too.
+	fair, err := Solve(context.Background(), ev, Options{TimeLimit: time.Minute, WorkLimit: 20_000_000, Seed: 1, Fair: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPlan(t, ev, fair)
+	if fair.Bound != 1275 {
+		t.Errorf("fair mode: objective %d, bound %d; want the bound at the optimum, 1275", fair.Objective, fair.Bound)
 	}
 }
