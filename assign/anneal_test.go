@@ -72,6 +72,18 @@ func TestAnnealObjective(t *testing.T) {
 		if got := pr.evaluate(a.st); got != a.obj {
 			t.Fatalf("event %d (repeatPair %d): running objective %d after the walk, evaluate %d", i, c.RepeatPair, a.obj, got)
 		}
+		// A walk that takes its moves as if repeats were free keeps the
+		// exact objective all the same, and returns its best state by it.
+		a.blind = a.members != nil
+		start := a.obj
+		best := s.walk(context.Background(), a, 2000, 1, 0.1)
+		if got := pr.evaluate(a.st); got != a.obj {
+			t.Fatalf("event %d (repeatPair %d): running objective %d after a blind walk, evaluate %d", i, c.RepeatPair, a.obj, got)
+		}
+		if got := pr.evaluate(best); got < start {
+			t.Fatalf("event %d (repeatPair %d): a blind walk returned %d, below its start %d", i, c.RepeatPair, got, start)
+		}
+		a.blind = false
 		for o := range pr.nO {
 			a.obj += a.reseat(pr.oMembers[o], reseatNodes, o%2 == 0)
 		}

@@ -145,6 +145,7 @@ type search struct {
 
 	stop      context.CancelFunc // ends the solve when WorkLimit is reached
 	boundOnly bool               // improve the bound only, never the plan
+	blindWalk bool               // the last walk was blind to repeats (annealer.blind)
 
 	primalPace  pacer // of the plans built from the relaxation
 	stallWalked bool  // stallWalk is done
