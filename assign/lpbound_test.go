@@ -236,12 +236,7 @@ func BenchmarkRelaxation(b *testing.B) {
 // uncounted, and the time limit stopped the solve instead of the work
 // limit (after 100 s of a 2-minute limit; it now takes under a second).
 func TestLPBranchWorkLimit(t *testing.T) {
-	c := matchConfig(0)
-	c.Participants, c.Rounds, c.Themes, c.RepeatPair = 24, 2, 3, 15
-	c.Delegations, c.DelegationRounds, c.Hosts = true, 0, 1+c.Organisations/2
-	c.CapMax = max(3, c.Participants/max(1, c.Themes*max(1, c.Parallel))+1)
-	c.CapMin = max(2, c.CapMax*2/3)
-	ev := randevent.New(1700, c)
+	ev := repeatPairEvent(0)
 	limit := 2 * time.Minute
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()

@@ -76,18 +76,30 @@ func TestRepeatBoundWeakDuality(t *testing.T) {
 	}
 }
 
-// TestRepeatBoundProves solves a random 24-person event with a repeatPair
-// weight of 15 and rooms to place in two rounds, whose optimum CBC proves
+// repeatPairEvent is the i-th event of a sweep against CBC with a
+// repeatPair weight: 24+4i people, two rounds (even i) or three, three to
+// five themes, repeatPair 15, 5, 10 or 30 by i%4, delegation rooms whose
+// rounds are to be chosen on every third, seats for a little more than
+// everyone.
+func repeatPairEvent(i int) *model.Event {
+	c := matchConfig(i)
+	c.Participants, c.Rounds, c.Themes = 24+4*i, 2+i%2, 3+i%3
+	c.RepeatPair = []int{15, 5, 10, 30}[i%4]
+	if i%3 == 0 {
+		c.Delegations, c.DelegationRounds, c.Hosts = true, 0, 1+c.Organisations/2
+	}
+	c.CapMax = max(3, c.Participants/max(1, c.Themes*max(1, c.Parallel))+1+i%4)
+	c.CapMin = max(2, c.CapMax*2/3)
+	return randevent.New(uint64(1700+i), c)
+}
+
+// TestRepeatBoundProves solves the sweep's first event (24 people,
+// repeatPair 15, rooms to place in two rounds), whose optimum CBC proves
 // (955): the relaxation that leaves repeats out stayed at 1030, five
 // repeated meetings above it, for any time; counting repeats proves the
 // plan optimal.
 func TestRepeatBoundProves(t *testing.T) {
-	c := matchConfig(0)
-	c.Participants, c.Rounds, c.Themes, c.RepeatPair = 24, 2, 3, 15
-	c.Delegations, c.DelegationRounds, c.Hosts = true, 0, 1+c.Organisations/2
-	c.CapMax = max(3, c.Participants/max(1, c.Themes*max(1, c.Parallel))+1)
-	c.CapMin = max(2, c.CapMax*2/3)
-	ev := randevent.New(1700, c)
+	ev := repeatPairEvent(0)
 	plan, err := Solve(context.Background(), ev, Options{TimeLimit: time.Minute, WorkLimit: 20_000_000, Seed: 1})
 	if err != nil {
 		t.Fatal(err)

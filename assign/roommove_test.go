@@ -310,19 +310,15 @@ func TestRoomsBoundHolds(t *testing.T) {
 }
 
 // TestMoveRoomsRepeatPair solves a random 84-person event with a
-// repeatPair weight of 30 and five rooms to place in three rounds. The
+// repeatPair weight of 30 and five rooms to place in three rounds
+// (repeatPairEvent(15)). The
 // bound leaves repeats out, so the plan stays far below it (36 % here),
 // which once kept moveRooms from running at all: the rooms stayed where
 // the relaxation, blind to repeats, put them, and the plan at 3460 after
 // any time. CBC found 3590 in 120 s (without proving it); moving the rooms
 // reaches more within a work limit.
 func TestMoveRoomsRepeatPair(t *testing.T) {
-	c := matchConfig(15)
-	c.Participants, c.Rounds, c.Themes, c.RepeatPair = 84, 3, 3, 30
-	c.Delegations, c.DelegationRounds, c.Hosts = true, 0, 1+c.Organisations/2
-	c.CapMax = max(3, c.Participants/max(1, c.Themes*max(1, c.Parallel))+4)
-	c.CapMin = max(2, c.CapMax*2/3)
-	ev := randevent.New(1715, c)
+	ev := repeatPairEvent(15)
 	plan, err := Solve(context.Background(), ev, Options{TimeLimit: time.Minute, WorkLimit: 2_000_000, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
