@@ -299,9 +299,11 @@ func (a *annealer) canLeave(s int) bool {
 // out and gave up more in preferences. At 10 s with repeatPair 20,
 // flanders (3,000 people, seeds 1-3) went from 456845, 457425 and 454285
 // to 464420, 464690 and 461425, within 0.1 % of the bound; regional
-// (seeds 1-2) from 496985 and 503710 to 496735 and 503610. A worse move is taken with probability exp(delta/T), T
-// falling geometrically from t0 to a tenth of a point over the budget of
-// moves. It returns the best state met, which is never worse than st.
+// (seeds 1-2) from 496985 and 503710 to 496735 and 503610.
+//
+// A worse move is taken with probability exp(delta/T), T falling
+// geometrically from t0 to a tenth of a point over the budget of moves.
+// It returns the best state met, which is never worse than st.
 func (s *search) anneal(ctx context.Context, st *state, moves int, t0 float64) *state {
 	pr := s.pr
 	if pr.nP == 0 || pr.nS == 0 || moves <= 0 {
@@ -313,7 +315,14 @@ func (s *search) anneal(ctx context.Context, st *state, moves int, t0 float64) *
 		a.blind = s.blindWalk
 	}
 	best := s.walk(ctx, a, moves, t0, 0.1)
-	pr.addWork(int64(moves / 16)) // a move costs a few map lookups
+	work := int64(moves / 16) // a move costs a few map lookups
+	if a.members != nil {
+		// and, with a repeatPair weight, passes over the members of the
+		// sessions it touches, checking each one's other rounds (a walk
+		// on flanders took ten times as long).
+		work *= 1 + int64(pr.nP*pr.nR/pr.nS*pr.nR/8)
+	}
+	pr.addWork(work)
 	return best
 }
 
