@@ -576,19 +576,25 @@ func (lg *lagrange) bestHost(o, d int) (int, float64) {
 // colleagues returns the number n in [0, limit] that maximises
 // sigma*n - samePair*n(n-1)/2, under maxPerOrganisation.
 func (lg *lagrange) colleagues(sigma float64, limit int) int {
-	pr := lg.pr
-	if pr.maxPerOrg > 0 {
-		limit = min(limit, pr.maxPerOrg)
+	if lg.pr.maxPerOrg > 0 {
+		limit = min(limit, lg.pr.maxPerOrg)
 	}
-	if sigma <= 0 {
+	return bestCount(sigma, float64(lg.pr.w.SamePair), limit)
+}
+
+// bestCount returns the n in [0, limit] that maximises
+// price*n - weight*n(n-1)/2: how many of the people priced together
+// (colleagues in a session, the members of a cell of repeatBound) the
+// relaxation's own term takes at that price.
+func bestCount(price, weight float64, limit int) int {
+	if price <= 0 {
 		return 0
 	}
-	if pr.w.SamePair == 0 {
+	if weight <= 0 {
 		return limit
 	}
-	// The n-th colleague earns sigma - samePair*(n-1) > 0.
-	n := int(math.Ceil(sigma / float64(pr.w.SamePair)))
-	return min(max(n, 0), limit)
+	// The n-th one earns price - weight*(n-1) > 0.
+	return min(int(math.Ceil(price/weight)), limit)
 }
 
 // participant solves p's own problem at the current prices with the

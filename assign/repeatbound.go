@@ -131,7 +131,7 @@ func (rb *repeatBound) eval() (value, errMargin float64) {
 		}
 	}
 	for c, t := range rb.tau {
-		n := rb.members(t, rb.rpW, rb.cellCap[c])
+		n := bestCount(t, rb.rpW, rb.cellCap[c])
 		rb.nStarC[c] = int32(n)
 		add(t*float64(n) - rb.rpW*float64(n*(n-1)/2))
 	}
@@ -194,19 +194,6 @@ func (rb *repeatBound) eval() (value, errMargin float64) {
 	return total, 1e-9 * (abs + 1)
 }
 
-// members returns the n in [0, limit] that maximises
-// price·n - weight·n(n-1)/2.
-func (rb *repeatBound) members(price, weight float64, limit int) int {
-	if price <= 0 {
-		return 0
-	}
-	if weight <= 0 {
-		return limit
-	}
-	// The n-th member earns price - weight·(n-1) > 0.
-	return min(int(math.Ceil(price/weight)), limit)
-}
-
 // colleagueTerm is lagrange.colleagueTerm at these prices.
 func (rb *repeatBound) colleagueTerm(o, opt int) float64 {
 	if rb.sigma == nil {
@@ -220,7 +207,7 @@ func (rb *repeatBound) colleagueTerm(o, opt int) float64 {
 	var v float64
 	for s := range pr.nS {
 		i := opt*pr.nS + s
-		n := rb.members(rb.sigma[i], float64(pr.w.SamePair), min(limit, pr.sCap[s]))
+		n := bestCount(rb.sigma[i], float64(pr.w.SamePair), min(limit, pr.sCap[s]))
 		rb.nStar[i] = int32(n)
 		if n > 0 {
 			v += rb.sigma[i]*float64(n) - float64(pr.pairCost(n))
