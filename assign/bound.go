@@ -558,14 +558,18 @@ func (lg *lagrange) restore(buf []float64) {
 
 // bestHost returns the host that earns most for o's room in round d at
 // the current host prices, and what it earns.
-func (lg *lagrange) bestHost(o, d int) (int, float64) {
-	pr := lg.pr
+func (lg *lagrange) bestHost(o, d int) (int, float64) { return lg.pr.bestHost(o, d, lg.eta) }
+
+// bestHost returns the host that earns most for o's room in round d at
+// the host prices eta (by host*nR + round), and what it earns; -1 when no
+// host can come.
+func (pr *problem) bestHost(o, d int, eta []float64) (int, float64) {
 	best, bv := -1, math.Inf(-1)
 	for h := range pr.nH {
 		if !pr.hostCan(h, d) {
 			continue
 		}
-		v := float64(pr.affinity(h, o)) - lg.eta[h*pr.nR+d]
+		v := float64(pr.affinity(h, o)) - eta[h*pr.nR+d]
 		if v > bv {
 			best, bv = h, v
 		}

@@ -149,7 +149,7 @@ func (rb *repeatBound) eval() (value, errMargin float64) {
 				if !pr.delegRoundOK(o, d) {
 					continue
 				}
-				h, hv = rb.bestHost(o, d)
+				h, hv = pr.bestHost(o, d, rb.eta)
 				if h < 0 {
 					continue
 				}
@@ -214,21 +214,6 @@ func (rb *repeatBound) colleagueTerm(o, opt int) float64 {
 		}
 	}
 	return v
-}
-
-// bestHost is lagrange.bestHost at these prices.
-func (rb *repeatBound) bestHost(o, d int) (int, float64) {
-	pr := rb.pr
-	best, bv := -1, math.Inf(-1)
-	for h := range pr.nH {
-		if !pr.hostCan(h, d) {
-			continue
-		}
-		if v := float64(pr.affinity(h, o)) - rb.eta[h*pr.nR+d]; v > bv {
-			best, bv = h, v
-		}
-	}
-	return best, bv
 }
 
 // reduced is what p gains by taking s at the seat and colleague prices.
