@@ -451,7 +451,7 @@ func (lg *lagrange) colleagueTerm(o, opt int) float64 {
 	var v float64
 	for _, s := range lg.visit(opt) {
 		i := opt*pr.nS + int(s)
-		n := lg.colleagues(lg.sigma[i], min(members, pr.sCap[s]))
+		n := pr.colleagues(lg.sigma[i], min(members, pr.sCap[s]))
 		lg.nStar[i] = int32(n)
 		if n > 0 {
 			v += lg.sigma[i]*float64(n) - float64(pr.pairCost(n))
@@ -579,11 +579,11 @@ func (pr *problem) bestHost(o, d int, eta []float64) (int, float64) {
 
 // colleagues returns the number n in [0, limit] that maximises
 // sigma*n - samePair*n(n-1)/2, under maxPerOrganisation.
-func (lg *lagrange) colleagues(sigma float64, limit int) int {
-	if lg.pr.maxPerOrg > 0 {
-		limit = min(limit, lg.pr.maxPerOrg)
+func (pr *problem) colleagues(sigma float64, limit int) int {
+	if pr.maxPerOrg > 0 {
+		limit = min(limit, pr.maxPerOrg)
 	}
-	return bestCount(sigma, float64(lg.pr.w.SamePair), limit)
+	return bestCount(sigma, float64(pr.w.SamePair), limit)
 }
 
 // bestCount returns the n in [0, limit] that maximises

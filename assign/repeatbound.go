@@ -200,14 +200,11 @@ func (rb *repeatBound) colleagueTerm(o, opt int) float64 {
 		return 0
 	}
 	pr := rb.pr
-	limit := len(pr.oMembers[o])
-	if pr.maxPerOrg > 0 {
-		limit = min(limit, pr.maxPerOrg)
-	}
+	members := len(pr.oMembers[o])
 	var v float64
 	for s := range pr.nS {
 		i := opt*pr.nS + s
-		n := bestCount(rb.sigma[i], float64(pr.w.SamePair), min(limit, pr.sCap[s]))
+		n := pr.colleagues(rb.sigma[i], min(members, pr.sCap[s]))
 		rb.nStar[i] = int32(n)
 		if n > 0 {
 			v += rb.sigma[i]*float64(n) - float64(pr.pairCost(n))
