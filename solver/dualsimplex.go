@@ -544,9 +544,18 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 		} else {
 			continue
 		}
+		w := d.w[p]
+		if !(w >= minWeight && w <= maxWeight) {
+			// An update overflowed (a pivot near zero): with +Inf or NaN
+			// the test below never holds, and the row, infeasible, was
+			// never chosen, so a basis that is not primal feasible was
+			// called optimal. The weight starts again at 1.
+			w = weight(w)
+			d.w[p] = w
+		}
 		// inf²/w > best, without a division per row.
-		if inf*inf > best*d.w[p] {
-			r, best = p, inf*inf/d.w[p]
+		if inf*inf > best*w {
+			r, best = p, inf*inf/w
 		}
 	}
 	if r < 0 {
@@ -714,12 +723,12 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 		v := col[p]
 		d.xb[p] -= thetaP * v
 		k := v / piv
-		d.w[p] = max(d.w[p]-2*k*tau[p]+k*k*wr, 1e-10)
+		d.w[p] = weight(d.w[p] - 2*k*tau[p] + k*k*wr)
 		d.etaIdx = append(d.etaIdx, p)
 		d.etaVal = append(d.etaVal, v)
 	}
 	e.end = len(d.etaIdx)
-	d.w[r] = max(wr/(piv*piv), 1e-10)
+	d.w[r] = weight(wr / (piv * piv))
 	d.etas = append(d.etas, e)
 	d.x[q] += thetaP
 	d.x[leave] = target
@@ -735,6 +744,26 @@ func (d *dualSimplex) iterate() (status LPStatus, done bool, err error) {
 		}
 	}
 	return 0, false, nil
+}
+
+// Dual steepest-edge weights are kept within [minWeight, maxWeight].
+const (
+	minWeight = 1e-10
+	maxWeight = 1e30
+)
+
+// weight is w as a dual steepest-edge weight: at least minWeight, and 1
+// where w is beyond maxWeight or NaN (an update through a pivot near
+// zero), as if that row's reference framework started afresh.
+func weight(w float64) float64 {
+	switch {
+	case w >= minWeight && w <= maxWeight:
+		return w
+	case w < minWeight:
+		return minWeight
+	default:
+		return 1
+	}
 }
 
 // unpark tidies an optimal basis's columns at artificial bounds, and

@@ -846,3 +846,54 @@ func TestSolveLPFreeColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestOverflowedWeights starts the method with its dual steepest-edge
+// weights at +Inf or NaN, as an update through a pivot near zero once left
+// one: pricing never chose such a row, and a basis whose basic value lay
+// outside its bounds was called optimal (a branch and bound then fixed the
+// same fractional binary again and again until its stack overflowed). The
+// optimum must be gonum's and the solution feasible all the same.
+func TestOverflowedWeights(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 60 {
+		p := seatLP(rng)
+		want, ok, known := gonumLP(p)
+		if !known || !ok {
+			t.Fatalf("trial %d: gonum could not solve a feasible programme", trial)
+		}
+		d := newDualSimplex(p, trial%2 == 0)
+		if err := d.refactor(); err != nil {
+			t.Fatal(err)
+		}
+		for i := range d.w {
+			if i%3 == trial%3 {
+				d.w[i] = math.Inf(1)
+				if trial%4 < 2 {
+					d.w[i] = math.NaN()
+				}
+			}
+		}
+		sx := &Simplex{lp: p, d: d, started: true}
+		sol, err := sx.Solve(context.Background(), LPOptions{})
+		if err != nil || sol.Status != LPOptimal {
+			t.Fatalf("trial %d: %v, %v", trial, sol, err)
+		}
+		checkFeasible(t, trial, p, sol.X)
+		if got := objective(p, sol.X); math.Abs(got-want) > 1e-5*(1+math.Abs(want)) {
+			t.Fatalf("trial %d: objective %g, gonum %g", trial, got, want)
+		}
+	}
+}
+
+// TestWeight checks the clamp of the weights: finite ones in range are
+// kept, small ones raised, and overflowed or NaN ones start again at 1.
+func TestWeight(t *testing.T) {
+	for _, c := range []struct{ in, want float64 }{
+		{2.5, 2.5}, {minWeight, minWeight}, {1e-20, minWeight}, {-3, minWeight},
+		{math.Inf(-1), minWeight}, {math.Inf(1), 1}, {math.NaN(), 1}, {1e300, 1},
+	} {
+		if got := weight(c.in); got != c.want {
+			t.Errorf("weight(%g) = %g, want %g", c.in, got, c.want)
+		}
+	}
+}
