@@ -231,10 +231,13 @@ func BenchmarkRelaxation(b *testing.B) {
 }
 
 // TestLPBranchWorkLimit solves, under a work limit, a 24-person event
-// with a repeatPair weight whose branch and bound (lpBranch) makes tens of
-// thousands of LP solves of almost no pivots: their work once went
-// uncounted, and the time limit stopped the solve instead of the work
-// limit (after 100 s of a 2-minute limit; it now takes under a second).
+// with a repeatPair weight whose branch and bound (lpBranch) once
+// repeated one node through LP solves of no pivots, whose work went
+// uncounted: the time limit, not the work limit, stopped the solve (after
+// 100 s of a 2-minute limit), or the stack overflowed first. Any one of
+// the three fixes makes it pass (the LP's weights kept finite, a solve's
+// own work counted, the recursion's depth bounded); it now takes under a
+// second.
 func TestLPBranchWorkLimit(t *testing.T) {
 	ev := repeatPairEvent(0)
 	limit := 2 * time.Minute

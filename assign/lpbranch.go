@@ -64,7 +64,7 @@ func (s *search) lpBranch(ctx context.Context) {
 	ctx, cancel := s.share(ctx, share)
 	defer cancel()
 	b := &lpBrancher{s: s, lpRun: run, bins: run.m.Binaries(), missed: math.MinInt64}
-	if b.node(ctx, true) {
+	if b.node(ctx, 0) {
 		s.setBound(max(s.bestObj, b.missed))
 	}
 }
@@ -79,13 +79,21 @@ type lpBrancher struct {
 	missed int64
 }
 
-// node solves the LP under the current bounds and searches below it. It
-// reports whether the subtree was searched to its end.
-func (b *lpBrancher) node(ctx context.Context, root bool) bool {
+// node solves the LP under the current bounds and searches below it, at
+// depth binaries fixed. It reports whether the subtree was searched to
+// its end.
+func (b *lpBrancher) node(ctx context.Context, depth int) bool {
 	s := b.s
 	if ctx.Err() != nil || s.workDone() || s.proven(s.bestObj) {
 		return s.proven(s.bestObj)
 	}
+	if depth > len(b.bins) {
+		// Each level fixes a binary the level above left fractional, so
+		// this is an LP that ignored its fixed bounds (it once did, and
+		// the recursion overflowed the stack): give up, as when stopped.
+		return false
+	}
+	root := depth == 0
 	sol, err := s.lpSolve(ctx, b.sx, b.pivotWork)
 	if err != nil {
 		return false
@@ -130,7 +138,7 @@ func (b *lpBrancher) node(ctx context.Context, root bool) bool {
 	}
 	for _, v := range []float64{1, 0} {
 		b.sx.SetBounds(pick, v, v)
-		done := b.node(ctx, false)
+		done := b.node(ctx, depth+1)
 		b.sx.SetBounds(pick, 0, 1)
 		if !done {
 			return false
