@@ -885,12 +885,12 @@ func TestOverflowedWeights(t *testing.T) {
 	}
 }
 
-// TestWeight checks the clamp of the weights: finite ones in range are
-// kept, small ones raised, and overflowed or NaN ones start again at 1.
+// TestWeight checks the clamp of the weights: finite ones are kept, small
+// ones raised, and overflowed or NaN ones start again at 1.
 func TestWeight(t *testing.T) {
 	for _, c := range []struct{ in, want float64 }{
 		{2.5, 2.5}, {minWeight, minWeight}, {1e-20, minWeight}, {-3, minWeight},
-		{math.Inf(-1), minWeight}, {math.Inf(1), 1}, {math.NaN(), 1}, {1e300, 1},
+		{math.Inf(-1), minWeight}, {math.Inf(1), 1}, {math.NaN(), 1}, {1e300, 1e300},
 	} {
 		if got := weight(c.in); got != c.want {
 			t.Errorf("weight(%g) = %g, want %g", c.in, got, c.want)
