@@ -253,3 +253,26 @@ func TestLPBranchWorkLimit(t *testing.T) {
 		t.Fatalf("a solve of 20 million units of work took %v of its %v limit: the work limit did not stop it", took, limit)
 	}
 }
+
+// TestLPBoundNeedsWork: under a work limit too small for the LP to make
+// pivots for a tenth of its rows, lpBound does not build it (Repair's
+// quickest plan, WorkLimit 1, once spent four fifths of its time building
+// an LP of 3,000 people that made no pivot); with work to spare it does.
+func TestLPBoundNeedsWork(t *testing.T) {
+	ev := randevent.New(1, plain200Config(0)).Normalized()
+	pr, err := compile(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		limit  int64
+		solved bool
+	}{{1, false}, {100_000, false}, {50_000_000, true}} {
+		s := newSearch(pr, Options{WorkLimit: c.limit}, time.Now(), func() {})
+		s.lpEvent = ev
+		s.lpBound(context.Background())
+		if got := s.lpSlices > 0; got != c.solved {
+			t.Errorf("work limit %d: LP solved %v, want %v", c.limit, got, c.solved)
+		}
+	}
+}
