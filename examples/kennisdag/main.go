@@ -35,7 +35,11 @@
 // report.html. Into a DIR used before, the files of the earlier export
 // this plan does not have (the calendar of someone no longer in it) are
 // removed, with a warning. Warnings go to standard error as
-// "warning: ...", then "wrote N files to DIR".
+// "warning: ...", then "wrote N files to DIR". The calendars are stamped
+// (DTSTAMP) with the time of writing, so that one sent again after a
+// repair replaces the earlier one in calendar programs; set
+// SOURCE_DATE_EPOCH (seconds since 1970) for files that are the same byte
+// for byte from run to run.
 //
 // -previous PLAN repairs the plan people were told (a plan JSON written
 // with -format json) for the event as it is now, instead of solving afresh
@@ -79,6 +83,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -106,13 +111,14 @@ func main() {
 
 // options are the command-line flags.
 type options struct {
-	event         string // event JSON; "" means the embedded default
-	registrations string // registrations CSV replacing the participants
-	format        string // "text" or "json"
-	summary       bool   // print the event's overview instead of solving
-	explain       bool   // add assign.Explain's explanations
-	out           string // directory for the organiser's files; "" for none
-	verbose       bool   // progress line with -format json too
+	event         string    // event JSON; "" means the embedded default
+	registrations string    // registrations CSV replacing the participants
+	format        string    // "text" or "json"
+	summary       bool      // print the event's overview instead of solving
+	stamp         time.Time // the calendars' DTSTAMP (calendarStamp)
+	explain       bool      // add assign.Explain's explanations
+	out           string    // directory for the organiser's files; "" for none
+	verbose       bool      // progress line with -format json too
 	timeLimit     time.Duration
 	workLimit     int64 // assign.Options.WorkLimit; 0 for none
 	seed          uint64
@@ -132,7 +138,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.format, "format", "text", "output `format`: text (readable) or json (the plan of docs/FORMAT.md)")
 	fs.BoolVar(&o.summary, "summary", false, "print an overview of the event instead of solving it")
 	fs.BoolVar(&o.explain, "explain", false, "explain where each participant is and why, and each session's mix")
-	fs.StringVar(&o.out, "out", "", "write rosters, Zoom and Teams rooms, calendars and report.html into `DIR`")
+	fs.StringVar(&o.out, "out", "", "write rosters, Zoom and Teams rooms, calendars (stamped now, or at SOURCE_DATE_EPOCH) and report.html into `DIR`")
 	fs.BoolVar(&o.verbose, "v", false, "show the progress line on a terminal with -format json too")
 	fs.DurationVar(&o.timeLimit, "time-limit", assign.DefaultTimeLimit, "stop the search after this `duration` with the best plan found")
 	fs.Int64Var(&o.workLimit, "work-limit", 0, "stop the search after this `amount` of work: unlike -time-limit the same on every machine, so the plan is too (0: no limit)")
@@ -161,6 +167,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fmt.Fprintf(stderr, "kennisdag: -summary prints text only; drop -format json (the event file is the event as JSON)\n")
 		return o, errors.New("kennisdag: -summary with -format json")
 	}
+	if o.summary && (o.out != "" || o.explain) {
+		// The summary does not solve: there is no plan to write or explain.
+		fmt.Fprintf(stderr, "kennisdag: -summary does not solve, so there is no plan for -out or -explain; drop one of them\n")
+		return o, errors.New("kennisdag: -summary with -out or -explain")
+	}
 	if o.timeLimit <= 0 {
 		fmt.Fprintf(stderr, "kennisdag: -time-limit %v: give a positive duration such as 10s\n", o.timeLimit)
 		return o, errors.New("kennisdag: bad -time-limit")
@@ -178,6 +189,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 			fmt.Fprintf(stderr, "kennisdag: -out %s: %v\n", o.out, err)
 			return o, errors.New("kennisdag: bad -out")
 		}
+		stamp, err := calendarStamp(time.Now())
+		if err != nil {
+			fmt.Fprintf(stderr, "kennisdag: -out: %v\n", err)
+			return o, errors.New("kennisdag: bad SOURCE_DATE_EPOCH")
+		}
+		o.stamp = stamp
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "kennisdag: unexpected argument %q\n", fs.Arg(0))
@@ -273,7 +290,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	if opts.out != "" {
-		files, warnings, err := export.WriteAll(opts.out, ev.Normalized(), plan, export.Options{})
+		files, warnings, err := export.WriteAll(opts.out, ev.Normalized(), plan, export.Options{Stamp: opts.stamp})
 		for _, w := range warnings {
 			fmt.Fprintf(stderr, "warning: %v\n", w)
 		}
@@ -284,6 +301,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wrote %d files to %s\n", len(files), opts.out)
 	}
 	return exitOK
+}
+
+// calendarStamp is the DTSTAMP of the calendars -out writes: the time of
+// writing, so that a calendar sent again after a repair (same UIDs, the
+// room changed) is newer than the one it replaces and calendar programs
+// take it (RFC 5546 compares DTSTAMP where SEQUENCE is equal). Where the
+// environment sets SOURCE_DATE_EPOCH (seconds since 1970, the convention
+// of reproducible builds), that time instead, so that the files are the
+// same byte for byte.
+func calendarStamp(now time.Time) (time.Time, error) {
+	v, ok := os.LookupEnv("SOURCE_DATE_EPOCH")
+	if !ok {
+		return now.UTC().Truncate(time.Second), nil
+	}
+	sec, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || sec < 0 || sec > 253402300799 {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q: give whole seconds since 1970-01-01 UTC, or unset it", v)
+	}
+	return time.Unix(sec, 0).UTC(), nil
 }
 
 // checkOutDir reports a -out that cannot be a directory: an existing file,

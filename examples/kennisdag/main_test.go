@@ -334,6 +334,8 @@ func TestRunInputErrors(t *testing.T) {
 		{"bad work limit", []string{"-work-limit", "-1"}, "0 (no limit) or more"},
 		{"negative seed", []string{"-seed", "-1"}, "0 or more"},
 		{"summary as JSON", []string{"-summary", "-format", "json"}, "-summary prints text only"},
+		{"summary with -out", []string{"-summary", "-out", filepath.Join(dir, "files")}, "-summary does not solve"},
+		{"summary with -explain", []string{"-summary", "-explain"}, "-summary does not solve"},
 		{"argument", []string{"event.json"}, "unexpected argument"},
 		{"missing event", []string{"-event", filepath.Join(dir, "missing.json")}, "missing.json"},
 		{"truncated JSON", []string{"-event", notJSON}, notJSON},
@@ -437,6 +439,54 @@ func TestRunOut(t *testing.T) {
 	}
 	if !bytes.Contains(html, []byte("<html")) || !bytes.Contains(html, []byte(fmt.Sprint(plan.Objective))) {
 		t.Error("report.html is not a page with the plan's objective")
+	}
+}
+
+// TestRunOutStamp: the calendars are stamped with the time of writing, or
+// with SOURCE_DATE_EPOCH where it is set (then two runs write the same
+// bytes); a SOURCE_DATE_EPOCH that is no time is an input error.
+func TestRunOutStamp(t *testing.T) {
+	read := func(dir string) string {
+		t.Helper()
+		calendars, _ := filepath.Glob(filepath.Join(dir, "calendars", "*.ics"))
+		if len(calendars) == 0 {
+			t.Fatal("no calendars")
+		}
+		b, err := os.ReadFile(calendars[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	before := time.Now().UTC().Truncate(time.Second)
+	dir := filepath.Join(t.TempDir(), "now")
+	if code, _, errs := runCmd(t, "-work-limit", "2000000", "-out", dir); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	m := regexp.MustCompile(`DTSTAMP:(\d{8}T\d{6}Z)`).FindStringSubmatch(read(dir))
+	if m == nil {
+		t.Fatal("no DTSTAMP")
+	}
+	if got, err := time.Parse("20060102T150405Z", m[1]); err != nil || got.Before(before) || got.After(time.Now()) {
+		t.Errorf("DTSTAMP %s, want the time of writing (%v or after)", m[1], before)
+	}
+
+	t.Setenv("SOURCE_DATE_EPOCH", "1616054400") // 2021-03-18 08:00 UTC
+	var runs []string
+	for i := range 2 {
+		dir := filepath.Join(t.TempDir(), fmt.Sprint("fixed", i))
+		if code, _, errs := runCmd(t, "-work-limit", "2000000", "-out", dir); code != exitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		runs = append(runs, read(dir))
+	}
+	if !strings.Contains(runs[0], "DTSTAMP:20210318T080000Z") || runs[0] != runs[1] {
+		t.Errorf("with SOURCE_DATE_EPOCH: %q, then %q", runs[0], runs[1])
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "yesterday")
+	code, _, errs := runCmd(t, "-work-limit", "2000000", "-out", filepath.Join(t.TempDir(), "bad"))
+	if code != exitInput || !strings.Contains(errs, "SOURCE_DATE_EPOCH") {
+		t.Errorf("bad SOURCE_DATE_EPOCH: exit %d, stderr %q", code, errs)
 	}
 }
 
