@@ -109,7 +109,10 @@ func compile(ev *model.Event) (*problem, error) {
 	for i, s := range ev.Sessions {
 		r := round[s.Round]
 		pr.sRound[i], pr.sTheme[i] = r, theme[s.Theme]
-		pr.sCap[i], pr.sMin[i] = s.Cap(ev.Defaults.Capacity), s.MinSize(ev.Defaults.Min)
+		// No session can hold more than everyone: a larger capacity (an
+		// organiser's 1e18 for "no limit") is that many, which keeps the
+		// flows' sums of capacities within exact int64 arithmetic.
+		pr.sCap[i], pr.sMin[i] = min(s.Cap(ev.Defaults.Capacity), pr.nP), s.MinSize(ev.Defaults.Min)
 		pr.sHost[i] = -1
 		if h, ok := host[s.Host]; ok && s.Host != "" {
 			pr.sHost[i] = h

@@ -337,3 +337,27 @@ func runSearch(t *testing.T, norm *model.Event, opts Options) *search {
 	}
 	return s
 }
+
+// TestHugeCapacity: a capacity far beyond the number of participants (an
+// organiser's "no limit") is as good as one of exactly that many. It once
+// overflowed the flows' exact arithmetic: "numbers too large", no plan.
+func TestHugeCapacity(t *testing.T) {
+	ev := load(t, "../examples/kennisdag/kennisdag.json")
+	opts := Options{WorkLimit: 5_000_000, Seed: 1}
+	var objs []int64
+	for _, c := range []int{len(ev.Participants), 1 << 62} {
+		e := ev.Clone()
+		e.Sessions[0].Capacity = model.Ptr(c)
+		plan, err := Solve(context.Background(), e, opts)
+		if err != nil {
+			t.Fatalf("capacity %d: %v", c, err)
+		}
+		if err := model.Check(e, plan).Err(); err != nil {
+			t.Fatalf("capacity %d: %v", c, err)
+		}
+		objs = append(objs, plan.Objective)
+	}
+	if objs[0] != objs[1] {
+		t.Errorf("objective %d with capacity %d, %d with 2^62", objs[0], len(ev.Participants), objs[1])
+	}
+}

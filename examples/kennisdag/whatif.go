@@ -66,6 +66,8 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
+	"math/bits"
 	"os"
 	"slices"
 	"sort"
@@ -268,7 +270,15 @@ func applyChange(ev *model.Event, c change) error {
 		if c.Percent == nil || *c.Percent < 0 {
 			return errors.New(`want "percent", 0 or more (120 for +20 %)`)
 		}
-		scale := func(n int) int { return (n**c.Percent + 50) / 100 }
+		scale := func(n int) int {
+			// Rounded to the nearest; a capacity too large to scale (an
+			// organiser's "no limit") stays as large as can be.
+			hi, lo := bits.Mul64(uint64(max(n, 0)), uint64(*c.Percent))
+			if hi != 0 || lo > math.MaxInt64-50 {
+				return math.MaxInt
+			}
+			return int((lo + 50) / 100)
+		}
 		ev.Defaults.Capacity = scale(ev.Defaults.Capacity)
 		ev.Defaults.Min = min(ev.Defaults.Min, ev.Defaults.Capacity)
 		for i := range ev.Sessions {

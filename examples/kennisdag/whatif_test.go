@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -142,6 +143,31 @@ func TestWhatifCloseAndCopy(t *testing.T) {
 	}
 	if !slices.Contains(ids, "zorg-r3") || !slices.Contains(ids, "zorg-r3-2") {
 		t.Errorf("sessions of r3: %v", ids)
+	}
+}
+
+// TestWhatifScaleHuge: scaling a capacity too large to scale, or by a
+// percent too large, saturates instead of wrapping round to a negative
+// capacity; ordinary ones round to the nearest.
+func TestWhatifScaleHuge(t *testing.T) {
+	ev := embeddedEvent(t)
+	ev.Sessions[0].Capacity = model.Ptr(math.MaxInt / 2)
+	for _, tc := range []struct {
+		percent    string
+		first, two int // the first session's capacity, then the second's
+	}{
+		{"120", math.MaxInt, (*ev.Sessions[1].Capacity*120 + 50) / 100},
+		{"9223372036854775807", math.MaxInt, math.MaxInt},
+		{"0", 0, 0},
+	} {
+		scs, err := parseScenarios("w.json", []byte(`{"scenarios": [{"name": "s", "changes": [{"kind": "scaleCapacity", "percent": `+tc.percent+`}]}]}`), ev)
+		if err != nil {
+			t.Fatalf("percent %s: %v", tc.percent, err)
+		}
+		got := scs[0].Event.Sessions
+		if *got[0].Capacity != tc.first || *got[1].Capacity != tc.two {
+			t.Errorf("percent %s: capacities %d, %d; want %d, %d", tc.percent, *got[0].Capacity, *got[1].Capacity, tc.first, tc.two)
+		}
 	}
 }
 
