@@ -12,10 +12,13 @@
 // (with and without Content-Length), invalid events, events over the
 // participant limit, bad query parameters and wrong media types.
 //
-// Every well-formed request must get a 200 with a plan that model.Check
-// finds valid (or, for /check, the expected verdict), or a 503 (busy, or
-// no plan within the time limit); every malformed one its 4xx problem
-// document. The program stops issuing requests after -duration or
+// Every well-formed request must get, in the end, a 200 with a plan that
+// model.Check finds valid (or, for /check, the expected verdict); every
+// malformed one its 4xx problem document. A client does what a real one
+// would with a 503: busy, it waits the Retry-After and sends the request
+// again; no plan within the time limit, it asks again with twice the
+// limit. A request still answered 503 after -max-attempts, or after two
+// minutes, fails the test; the retries are counted in the report. The program stops issuing requests after -duration or
 // -max-requests, waits for those in flight, prints throughput, latency
 // percentiles per kind, answers by kind and status, and peak memory
 // (runtime.MemStats sampled every 50 ms, and getrusage's maximum resident
@@ -32,9 +35,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"slices"
@@ -76,6 +81,7 @@ type options struct {
 	maxPeople     int
 	mix           string
 	logFile       string
+	maxAttempts   int
 }
 
 const defaultMix = "kennisdag=40,kennisdag-csv=10,flanders=6,check=6,check-broken=4," +
@@ -97,11 +103,12 @@ func run(args []string, stdout io.Writer) error {
 	fs.IntVar(&o.maxPeople, "max-participants", 5000, "the service's -max-participants (too-many sends more)")
 	fs.StringVar(&o.mix, "mix", defaultMix, "kinds of request and their weights")
 	fs.StringVar(&o.logFile, "log", "", "write the service's log to this file (default: discard)")
+	fs.IntVar(&o.maxAttempts, "max-attempts", 20, "sends of one request at most while the service answers 503")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 || o.clients < 1 || o.duration <= 0 || o.maxRequests < 1 {
-		return fmt.Errorf("want flags only, -clients >= 1, -duration > 0 and -max-requests >= 1")
+	if fs.NArg() > 0 || o.clients < 1 || o.duration <= 0 || o.maxRequests < 1 || o.maxAttempts < 1 {
+		return fmt.Errorf("want flags only, -clients >= 1, -duration > 0, -max-requests >= 1 and -max-attempts >= 1")
 	}
 	mix, err := parseMix(o.mix)
 	if err != nil {
@@ -119,9 +126,10 @@ func run(args []string, stdout io.Writer) error {
 		logOut = f
 	}
 	cfg := server.Config{
-		MaxBodyBytes:  o.maxBody,
-		Limits:        server.Limits{Participants: o.maxPeople},
-		MaxTimeLimit:  max(o.timeLimit, o.bigTimeLimit),
+		MaxBodyBytes: o.maxBody,
+		Limits:       server.Limits{Participants: o.maxPeople},
+		// Room for a retry with twice the time limit, twice.
+		MaxTimeLimit:  4 * max(o.timeLimit, o.bigTimeLimit),
 		MaxConcurrent: o.maxConcurrent,
 		QueueTimeout:  o.queueTimeout,
 		// Every client's request is admitted: the busy answers under test
@@ -167,8 +175,8 @@ func run(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "prepared in %v\n", time.Since(prepStart).Round(time.Millisecond))
 
 	// A watchdog: the test stops by itself, whatever happens.
-	watchdog := time.AfterFunc(o.duration+2*time.Minute, func() {
-		fmt.Fprintln(os.Stderr, "loadtest: still running two minutes after -duration; giving up")
+	watchdog := time.AfterFunc(o.duration+retryBudget+2*time.Minute, func() {
+		fmt.Fprintln(os.Stderr, "loadtest: still running four minutes after -duration; giving up")
 		os.Exit(2)
 	})
 	defer watchdog.Stop()
@@ -199,7 +207,7 @@ func run(args []string, stdout io.Writer) error {
 					i++
 				}
 				k := chosen[i]
-				res.add(k.name, do(client, base, k.next(rng)))
+				res.add(k.name, doRetrying(client, base, k.next(rng), o.maxAttempts))
 			}
 		})
 	}
@@ -263,6 +271,59 @@ type outcome struct {
 	latency  time.Duration
 	solveDur time.Duration // Server-Timing of a 200 /solve
 	err      error
+	// retried counts the 503s answered before the last answer, by kind
+	// ("503 busy"); retry says whether this answer asks for another try,
+	// after wait.
+	retried map[string]int
+	retry   bool
+	wait    time.Duration
+}
+
+// retryBudget is how long a client goes on sending one request that is
+// answered 503.
+const retryBudget = 2 * time.Minute
+
+// doRetrying sends rq until it gets an answer other than a 503 busy or
+// timeout, as a client of the service should: after a busy, it waits the
+// Retry-After (5 s at most); after a timeout, it asks for twice the time
+// limit. After maxAttempts sends or retryBudget, the last 503 is a
+// failure. The latency is the whole wait.
+func doRetrying(client *http.Client, base string, rq request, maxAttempts int) outcome {
+	start := time.Now()
+	retried := map[string]int{}
+	for attempt := 1; ; attempt++ {
+		o := do(client, base, rq)
+		if !o.retry || o.err != nil {
+			o.latency, o.retried = time.Since(start), retried
+			return o
+		}
+		if attempt >= maxAttempts || time.Since(start)+o.wait > retryBudget {
+			o.latency, o.retried = time.Since(start), retried
+			o.err = fmt.Errorf("still %s after %d sends over %v", o.status, attempt, o.latency.Round(time.Millisecond))
+			return o
+		}
+		retried[o.status]++
+		if strings.HasSuffix(o.status, server.KindTimeout) {
+			rq.path = longerTimeLimit(rq.path)
+		}
+		time.Sleep(min(o.wait, 5*time.Second))
+	}
+}
+
+// longerTimeLimit doubles the timeLimit parameter of a /solve path.
+func longerTimeLimit(path string) string {
+	u, err := url.Parse(path)
+	if err != nil {
+		return path
+	}
+	q := u.Query()
+	d, err := time.ParseDuration(q.Get("timeLimit"))
+	if err != nil {
+		return path
+	}
+	q.Set("timeLimit", (2 * d).String())
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func do(client *http.Client, base string, rq request) outcome {
@@ -293,6 +354,12 @@ func do(client *http.Client, base string, rq request) outcome {
 		}
 	}
 	o.status, o.err = rq.verify(resp.StatusCode, data)
+	if resp.StatusCode == http.StatusServiceUnavailable && o.err == nil {
+		if p, err := problemOf(resp.StatusCode, data); err == nil {
+			o.retry = p.Kind() == server.KindBusy || p.Kind() == server.KindTimeout
+			o.wait = time.Duration(p.RetryAfter) * time.Second
+		}
+	}
 	return o
 }
 
@@ -308,8 +375,9 @@ func problemOf(status int, body []byte) (*server.Problem, error) {
 	return p, nil
 }
 
-// unavailable accepts a 503 of a well-formed request: busy (with a
-// Retry-After) or no plan within the time limit.
+// unavailable accepts a 503 of a well-formed request, for another try
+// (doRetrying): busy (with a Retry-After) or no plan within the time
+// limit.
 func unavailable(status int, body []byte) (string, error) {
 	p, err := problemOf(status, body)
 	if err != nil {
@@ -390,6 +458,8 @@ type kindResults struct {
 	latencies []time.Duration
 	solves    []time.Duration
 	statuses  map[string]int
+	retried   map[string]int // 503s before the last answer
+	waited    int            // requests answered after one 503 or more
 	errors    []string
 	failures  int
 }
@@ -401,7 +471,7 @@ func (r *results) add(kind string, o outcome) {
 	defer r.mu.Unlock()
 	k := r.kinds[kind]
 	if k == nil {
-		k = &kindResults{statuses: map[string]int{}}
+		k = &kindResults{statuses: map[string]int{}, retried: map[string]int{}}
 		r.kinds[kind] = k
 	}
 	k.latencies = append(k.latencies, o.latency)
@@ -409,6 +479,12 @@ func (r *results) add(kind string, o outcome) {
 		k.solves = append(k.solves, o.solveDur)
 	}
 	k.statuses[o.status]++
+	for st, n := range o.retried {
+		k.retried[st] += n
+	}
+	if len(o.retried) > 0 {
+		k.waited++
+	}
 	if o.err != nil {
 		k.failures++
 		if len(k.errors) < 5 {
@@ -448,7 +524,7 @@ func (r *results) report(w io.Writer, o options, cfg server.Config, elapsed time
 			}
 		}
 	})
-	total, ok200, solves200, failures := 0, 0, 0, 0
+	total, ok200, solves200, failures, waited, retries := 0, 0, 0, 0, 0, 0
 	for _, n := range names {
 		k := r.kinds[n]
 		total += len(k.latencies)
@@ -457,6 +533,10 @@ func (r *results) report(w io.Writer, o options, cfg server.Config, elapsed time
 			solves200 += k.statuses["200"]
 		}
 		failures += k.failures
+		waited += k.waited
+		for _, c := range k.retried {
+			retries += c
+		}
 	}
 	fmt.Fprintf(w, "\nroundtable service load test: %d clients for %v, %s %s/%s, GOMAXPROCS %d, %d CPUs\n",
 		o.clients, o.duration, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.NumCPU())
@@ -480,6 +560,9 @@ func (r *results) report(w io.Writer, o options, cfg server.Config, elapsed time
 		}) {
 			st = append(st, fmt.Sprintf("%s: %d", s, k.statuses[s]))
 		}
+		for _, s := range slices.Sorted(maps.Keys(k.retried)) {
+			st = append(st, fmt.Sprintf("%s then retried: %d", s, k.retried[s]))
+		}
 		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s |\n", n, len(k.latencies), strings.Join(st, ", "),
 			ms(percentile(k.latencies, .5)), ms(percentile(k.latencies, .9)), ms(percentile(k.latencies, .99)),
 			ms(percentile(k.latencies, 1)), ms(percentile(k.solves, .5)))
@@ -488,7 +571,7 @@ func (r *results) report(w io.Writer, o options, cfg server.Config, elapsed time
 	fmt.Fprintf(w, "\npeak memory of the process (service and clients): HeapInuse %s, HeapSys %s, Sys %s, max RSS %s; peak solves running %d, requests in flight %d\n",
 		mb(peak.heapInuse), mb(peak.heapSys), mb(peak.sys), mb(maxRSS()), peak.running, peak.inFlight)
 	if failures == 0 {
-		fmt.Fprintf(w, "\nPASS: every well-formed request got a valid plan, the expected check verdict or a 503; every malformed one its 4xx\n")
+		fmt.Fprintf(w, "\nPASS: every well-formed request got a valid plan or the expected check verdict (%d after waiting out 503s, %d 503s in all); every malformed one its 4xx\n", waited, retries)
 		return 0
 	}
 	fmt.Fprintf(w, "\nFAIL: %d answers not as expected\n", failures)
