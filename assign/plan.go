@@ -85,10 +85,12 @@ func (pr *problem) unplacedReason(st *state, p int, size []int) string {
 				continue
 			case containsInt(taken, t):
 				why = append(why, fmt.Sprintf("%s already taken in another round", ev.Themes[t].Name))
+			case pr.sCap[s] == 0:
+				why = append(why, fmt.Sprintf("%s closed (capacity 0)", ev.Sessions[s].ID))
 			case size[s] >= pr.sCap[s]:
-				why = append(why, fmt.Sprintf("%s full (%d/%d)", ev.Sessions[s].ID, size[s], pr.sCap[s]))
+				why = append(why, fmt.Sprintf("%s full (%d/%d)", ev.Sessions[s].ID, size[s], ev.Sessions[s].Cap(ev.Defaults.Capacity)))
 			case size[s] == 0 && pr.sMin[s] > 0:
-				why = append(why, fmt.Sprintf("%s cancelled: too few for its minimum of %d", ev.Sessions[s].ID, pr.sMin[s]))
+				why = append(why, fmt.Sprintf("%s cancelled: too few for its minimum of %d", ev.Sessions[s].ID, ev.Sessions[s].MinSize(ev.Defaults.Min)))
 			case pr.maxPerOrg > 0:
 				why = append(why, fmt.Sprintf("%s holds the most colleagues allowed (%d)", ev.Sessions[s].ID, pr.maxPerOrg))
 			default:

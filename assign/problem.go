@@ -109,10 +109,13 @@ func compile(ev *model.Event) (*problem, error) {
 	for i, s := range ev.Sessions {
 		r := round[s.Round]
 		pr.sRound[i], pr.sTheme[i] = r, theme[s.Theme]
-		// No session can hold more than everyone: a larger capacity (an
-		// organiser's 1e18 for "no limit") is that many, which keeps the
-		// flows' sums of capacities within exact int64 arithmetic.
-		pr.sCap[i], pr.sMin[i] = min(s.Cap(ev.Defaults.Capacity), pr.nP), s.MinSize(ev.Defaults.Min)
+		// No session holds more than everyone: a larger capacity (an
+		// organiser's 1e18 for "no limit") counts as that many, and a
+		// minimum above everyone as one more, which no plan reaches
+		// either. The flows' sums of capacities then stay within exact
+		// int64 arithmetic. Messages quote the event's own figures.
+		lo := min(s.MinSize(ev.Defaults.Min), pr.nP+1)
+		pr.sCap[i], pr.sMin[i] = min(s.Cap(ev.Defaults.Capacity), max(pr.nP, lo)), lo
 		pr.sHost[i] = -1
 		if h, ok := host[s.Host]; ok && s.Host != "" {
 			pr.sHost[i] = h

@@ -360,4 +360,23 @@ func TestHugeCapacity(t *testing.T) {
 	if objs[0] != objs[1] {
 		t.Errorf("objective %d with capacity %d, %d with 2^62", objs[0], len(ev.Participants), objs[1])
 	}
+	// A minimum beyond everyone: the session stays empty, and a pin into
+	// it is a setup problem in words, not an error of the flows.
+	for _, lo := range []int{len(ev.Participants) + 1, 1 << 62} {
+		e := ev.Clone()
+		e.Sessions[0].Capacity, e.Sessions[0].Min = model.Ptr(max(lo, 1<<62)), model.Ptr(lo)
+		plan, err := Solve(context.Background(), e, opts)
+		if err != nil {
+			t.Fatalf("minimum %d: %v", lo, err)
+		}
+		if err := model.Check(e, plan).Err(); err != nil {
+			t.Fatalf("minimum %d: %v", lo, err)
+		}
+		e.Participants[0].Pinned = map[string]string{e.Sessions[0].Round: e.Sessions[0].ID}
+		_, err = Solve(context.Background(), e, opts)
+		var setup *SetupError
+		if !errors.As(err, &setup) {
+			t.Errorf("minimum %d, one pinned: %v, want a *SetupError", lo, err)
+		}
+	}
 }
