@@ -235,10 +235,37 @@ func Repair(ctx context.Context, ev *model.Event, previous *model.Plan, opts Rep
 	plan, err := solvePinned(ctx, rp.pinnedEvent(), remaining(keptShare))
 	var setup *SetupError
 	if errors.As(err, &setup) {
-		if n := rp.relaxBelowMin(); n > 0 {
-			diff.Relaxed = append(diff.Relaxed, fmt.Sprintf("no plan keeps every told assignment (%s); unpinned the %d told assignment(s) of sessions below their minimum", setupLine(setup), n))
+		first := setupLine(setup)
+		fills := rp.fillBelowMin()
+		n := rp.relaxBelowMin()
+		if len(fills) > 0 {
 			plan, err = solvePinned(ctx, rp.pinnedEvent(), remaining(keptShare))
+			if errors.As(err, &setup) {
+				rp.revertFills(fills)
+				n += rp.relaxBelowMin()
+				fills = nil
+			}
 		}
+		if len(fills) > 0 || n > 0 {
+			line := fmt.Sprintf("no plan keeps every told assignment (%s);", first)
+			if len(fills) > 0 {
+				line += fmt.Sprintf(" moved %d told participant(s) into sessions below their minimum", len(fills))
+				if n > 0 {
+					line += " and"
+				}
+			}
+			if n > 0 {
+				line += fmt.Sprintf(" unpinned the %d told assignment(s) of sessions below their minimum", n)
+			}
+			diff.Relaxed = append(diff.Relaxed, line)
+			if len(fills) == 0 {
+				plan, err = solvePinned(ctx, rp.pinnedEvent(), remaining(keptShare))
+			}
+		}
+	}
+	if errors.As(err, &setup) && !rp.roomsHosted(ctx) && rp.freeRoomForHosts(ctx) {
+		diff.Relaxed = append(diff.Relaxed, fmt.Sprintf("no plan keeps the told assignments (%s); unpinned one organisation's told sessions of one round so that its delegation room can move there", setupLine(setup)))
+		plan, err = solvePinned(ctx, rp.pinnedEvent(), remaining(keptShare))
 	}
 	if errors.As(err, &setup) {
 		reason := "no plan keeps the told assignments: " + setupLine(setup)
@@ -303,6 +330,9 @@ type repairer struct {
 	// by round id; unpinned[pid+"\x00"+round] says why one was not.
 	kept     []map[string]string
 	unpinned map[string]string
+	// forced[i] pins participant i, by round id, into a session they were
+	// not told, to hold it at its minimum (fillBelowMin).
+	forced []map[string]string
 	// reasonDefault explains a move no rule of choosePins forced (a
 	// fallback or AllowMoves).
 	reasonDefault string
@@ -456,6 +486,12 @@ func (rp *repairer) members() [][]pinnedMember {
 		for _, s := range rp.kept[i] {
 			si := rp.sessIdx[s]
 			out[si] = append(out[si], pinnedMember{i, true})
+		}
+		if rp.forced != nil {
+			for _, s := range rp.forced[i] {
+				si := rp.sessIdx[s]
+				out[si] = append(out[si], pinnedMember{i, false})
+			}
 		}
 	}
 	for _, ms := range out {
@@ -623,8 +659,210 @@ func (rp *repairer) relaxBelowMin() int {
 	return n
 }
 
+// fillBelowMin holds open, where that moves fewer people than closing it,
+// each session that holds fewer pinned people than its minimum: it moves
+// the missing few into it from other sessions of the round they were told
+// (those who gain most from the move, or lose least, first), where the
+// move breaks no hard rule and leaves their own session at its minimum or
+// empty. A session it cannot fill with fewer moves than it has told
+// members, it leaves to relaxBelowMin, which empties it. It returns the
+// moves it made; revertFills undoes them.
+func (rp *repairer) fillBelowMin() []fill {
+	ev := rp.norm
+	members := rp.members()
+	count := make([]int, len(ev.Sessions))
+	for si, ms := range members {
+		count[si] = len(ms)
+	}
+	rp.forced = make([]map[string]string, len(ev.Participants))
+	var fills []fill
+	for si, ms := range members {
+		s := ev.Sessions[si]
+		lo := s.MinSize(ev.Defaults.Min)
+		if count[si] == 0 || count[si] >= lo {
+			continue
+		}
+		told := 0
+		for _, m := range ms {
+			if m.told {
+				told++
+			}
+		}
+		need := lo - count[si]
+		if told <= need && told == len(ms) {
+			continue // closing it moves no more people than filling it
+		}
+		cands := rp.fillCandidates(si, count)
+		if len(cands) < need {
+			continue
+		}
+		for _, i := range cands[:need] {
+			r := s.Round
+			from := rp.kept[i][r]
+			count[rp.sessIdx[from]]--
+			count[si]++
+			rp.unpin(i, r, fmt.Sprintf("moved to %s, which holds fewer than its minimum of %d with the people told", s.ID, lo))
+			if rp.forced[i] == nil {
+				rp.forced[i] = map[string]string{}
+			}
+			rp.forced[i][r] = s.ID
+			fills = append(fills, fill{i, r, from})
+		}
+	}
+	return fills
+}
+
+// fill is one move fillBelowMin made: participant p, told session from in
+// round r.
+type fill struct {
+	p       int
+	r, from string
+}
+
+// fillCandidates lists the participants who may move into session si from
+// the session of its round they are pinned to as told, best first: the
+// move keeps every hard rule (theme, onlyRanked, maxPerOrganisation,
+// capacity), and the session they leave, at count-1, stays at its minimum
+// or empties.
+func (rp *repairer) fillCandidates(si int, count []int) []int {
+	ev := rp.norm
+	s := ev.Sessions[si]
+	maxOrg := ev.Rules.MaxPerOrganisation
+	perOrg := map[string]int{}
+	for _, m := range rp.members()[si] {
+		perOrg[ev.Participants[m.p].Organisation]++
+	}
+	themeOf := func(id string) string { return ev.Sessions[rp.sessIdx[id]].Theme }
+	type cand struct{ p, gain int }
+	var cands []cand
+	for i, p := range ev.Participants {
+		from, ok := rp.kept[i][s.Round]
+		if !ok || rp.forced[i][s.Round] != "" {
+			continue
+		}
+		fi := rp.sessIdx[from]
+		if fi == si || (count[fi]-1 > 0 && count[fi]-1 < ev.Sessions[fi].MinSize(ev.Defaults.Min)) {
+			continue
+		}
+		if ev.Rules.OnlyRanked && len(p.Preferences) > 0 && !slices.Contains(p.Preferences, s.Theme) {
+			continue
+		}
+		twice := false
+		for _, pins := range []map[string]string{p.Pinned, rp.kept[i], rp.forced[i]} {
+			for r, id := range pins {
+				twice = twice || (r != s.Round && themeOf(id) == s.Theme)
+			}
+		}
+		if twice {
+			continue
+		}
+		cands = append(cands, cand{i, rp.value(p, s.Theme) - rp.value(p, themeOf(from))})
+	}
+	slices.SortStableFunc(cands, func(a, b cand) int { return cmp.Compare(b.gain, a.gain) })
+	var out []int
+	n := count[si]
+	for _, c := range cands {
+		org := ev.Participants[c.p].Organisation
+		if n >= s.Cap(ev.Defaults.Capacity) {
+			break
+		}
+		if maxOrg > 0 && perOrg[org] >= maxOrg {
+			continue
+		}
+		perOrg[org]++
+		n++
+		out = append(out, c.p)
+	}
+	return out
+}
+
+// revertFills pins again, as told, the people fillBelowMin moved.
+func (rp *repairer) revertFills(fills []fill) {
+	for _, f := range fills {
+		delete(rp.forced[f.p], f.r)
+		rp.kept[f.p][f.r] = f.from
+		delete(rp.unpinned, unpinKey(rp.norm.Participants[f.p].ID, f.r))
+	}
+}
+
+// freeRoomForHosts looks, where the delegation rooms cannot all get a
+// host (more rooms held in a round than hosts free then), for the one
+// organisation and round whose told sessions, once unpinned, let every
+// room have a host: the fewest told sessions first. It unpins them and
+// reports whether it found one; Repair otherwise solves afresh.
+func (rp *repairer) freeRoomForHosts(ctx context.Context) bool {
+	ev := rp.norm
+	if ev.Delegations == nil {
+		return false
+	}
+	byOrg := map[string][]int{}
+	for i, p := range ev.Participants {
+		if p.AttendsDelegation() {
+			byOrg[p.Organisation] = append(byOrg[p.Organisation], i)
+		}
+	}
+	type cand struct {
+		org   string
+		round string
+		n     int
+	}
+	var cands []cand
+	for _, o := range ev.Organisations {
+		if !o.IsDelegation() {
+			continue
+		}
+		for _, r := range ev.Delegations.Rounds {
+			n := 0
+			for _, i := range byOrg[o.ID] {
+				if _, ok := rp.kept[i][r]; ok {
+					n++
+				}
+			}
+			if n > 0 {
+				cands = append(cands, cand{o.ID, r, n})
+			}
+		}
+	}
+	slices.SortStableFunc(cands, func(a, b cand) int { return cmp.Compare(a.n, b.n) })
+	for k, c := range cands {
+		if k == maxRoomTries || ctx.Err() != nil {
+			break
+		}
+		var undo []fill
+		for _, i := range byOrg[c.org] {
+			if from, ok := rp.kept[i][c.round]; ok {
+				undo = append(undo, fill{i, c.round, from})
+				rp.unpin(i, c.round, fmt.Sprintf("round %s is needed for their organisation's delegation room: the rooms held in the other rounds outnumber the free hosts", c.round))
+			}
+		}
+		if rp.roomsHosted(ctx) {
+			return true
+		}
+		for _, f := range undo {
+			rp.kept[f.p][f.r] = f.from
+			delete(rp.unpinned, unpinKey(ev.Participants[f.p].ID, f.r))
+		}
+	}
+	return false
+}
+
+// maxRoomTries caps the organisation and round pairs freeRoomForHosts
+// tries, each a compilation of the event and a flow.
+const maxRoomTries = 64
+
+// roomsHosted reports whether, with the pins as they stand, every
+// delegation room can have a round and a host.
+func (rp *repairer) roomsHosted(ctx context.Context) bool {
+	pr, err := compile(rp.pinnedEvent())
+	if err != nil {
+		return false
+	}
+	return pr.chooseDelegations(ctx, pr.newState(), nil) == nil
+}
+
 // unpinAll drops every told pin, for why.
 func (rp *repairer) unpinAll(why string) {
+	rp.forced = nil
 	for i := range rp.kept {
 		for r := range rp.kept[i] {
 			rp.unpin(i, r, why)
@@ -641,12 +879,17 @@ func (rp *repairer) pinnedEvent() *model.Event {
 	out.Participants = slices.Clone(rp.norm.Participants)
 	for i := range out.Participants {
 		p := &out.Participants[i]
-		if len(rp.kept[i]) == 0 {
+		var forced map[string]string
+		if rp.forced != nil {
+			forced = rp.forced[i]
+		}
+		if len(rp.kept[i]) == 0 && len(forced) == 0 {
 			continue
 		}
-		pins := make(map[string]string, len(p.Pinned)+len(rp.kept[i]))
+		pins := make(map[string]string, len(p.Pinned)+len(rp.kept[i])+len(forced))
 		maps.Copy(pins, p.Pinned)
 		maps.Copy(pins, rp.kept[i])
+		maps.Copy(pins, forced)
 		p.Pinned = pins
 	}
 	return &out

@@ -698,3 +698,83 @@ func TestRepairRoomRoundWithHost(t *testing.T) {
 		t.Errorf("rooms %+v", plan.Delegations)
 	}
 }
+
+// A session left one short of its minimum by drop-outs is held open by
+// moving one told person into it, not closed by moving the several still
+// in it: moves come first.
+func TestRepairFillsBelowMin(t *testing.T) {
+	ev := load(t, "../examples/kennisdag/kennisdag.json").Normalized()
+	prev := solveOrFatal(t, ev, repairOpts)
+	members := map[string][]string{}
+	for _, a := range prev.Assignments {
+		members[a.Session] = append(members[a.Session], a.Participant)
+	}
+	tried := 0
+	for _, s := range ev.Sessions {
+		lo := *s.Min
+		if lo < 3 || len(members[s.ID]) < lo {
+			continue
+		}
+		// Leave lo-1 told people in s: closing it moves lo-1 >= 2,
+		// filling it moves one.
+		gone := members[s.ID][lo-1:]
+		changed := ev.Clone()
+		changed.Participants = slices.DeleteFunc(changed.Participants, func(p model.Participant) bool { return slices.Contains(gone, p.ID) })
+		plan, diff := repairOrFatal(t, s.ID, changed, prev, RepairOptions{Options: repairOpts})
+		mustCheck(t, s.ID, changed, plan)
+		if len(diff.Moved) != 1 || diff.Moved[0].To != s.ID || !strings.Contains(diff.Moved[0].Reason, "minimum") {
+			t.Errorf("%s (min %d) left with %d: moves %+v (relaxed %q), want one into it", s.ID, lo, lo-1, diff.Moved, diff.Relaxed)
+		}
+		tried++
+	}
+	if tried == 0 {
+		t.Fatal("no session with a minimum of 3 or more and that many people")
+	}
+}
+
+// When the rooms held in a round outnumber its free hosts, one
+// organisation's told sessions of the other round are unpinned (the
+// fewest that let every room have a host), not everyone's.
+func TestRepairHostShortage(t *testing.T) {
+	ev := load(t, "../examples/kennisdag/kennisdag.json").Normalized()
+	prev := solveOrFatal(t, ev, repairOpts)
+	// The last researcher (a host of no session) is there in r1 only, and
+	// a new one comes in r1: r2 has a host fewer for its rooms.
+	changed := ev.Clone()
+	hosting := map[string]bool{}
+	for _, s := range ev.Sessions {
+		hosting[s.Host] = true
+	}
+	k := len(changed.Hosts) - 1
+	for hosting[changed.Hosts[k].ID] {
+		k--
+	}
+	changed.Hosts[k].Rounds = []string{"r1"}
+	changed.Hosts = append(changed.Hosts, model.Host{ID: "extra", Name: "Extra", Rounds: []string{"r1"}})
+	rooms := map[string]int{}
+	for _, d := range prev.Delegations {
+		rooms[d.Round]++
+	}
+	busy, free := sessionHostRounds(ev), 0
+	for _, h := range ev.Hosts {
+		if h.AvailableIn("r2") && !busy[[2]string{h.ID, "r2"}] {
+			free++
+		}
+	}
+	if rooms["r2"] != free {
+		t.Fatalf("setup: %d rooms in r2 for %d free hosts; the test wants r2 full", rooms["r2"], free)
+	}
+	plan, diff := repairOrFatal(t, "host shortage", changed, prev, RepairOptions{Options: repairOpts})
+	mustCheck(t, "host shortage", changed, plan)
+	orgOf := map[string]string{}
+	for _, p := range ev.Participants {
+		orgOf[p.ID] = p.Organisation
+	}
+	orgs := map[string]bool{}
+	for _, m := range diff.Moved {
+		orgs[orgOf[m.Participant]] = true
+	}
+	if len(orgs) != 1 || len(diff.RoomsMoved) < 1 || slices.ContainsFunc(diff.Relaxed, func(s string) bool { return strings.Contains(s, "afresh") }) {
+		t.Errorf("moves %d of %d organisations, rooms moved %+v, relaxed %q; want one organisation's", len(diff.Moved), len(orgs), diff.RoomsMoved, diff.Relaxed)
+	}
+}
