@@ -155,11 +155,23 @@ type Diff struct {
 // host), Repair relaxes, in this order, and records each step in
 // Diff.Relaxed:
 //
-//  1. the told assignments into sessions that hold fewer told people than
-//     their minimum are unpinned;
-//  2. no told assignment is pinned at all (a fresh solve with the event's
+//  1. a session that holds fewer pinned people than its minimum is held
+//     open by moving the missing few into it from other sessions of its
+//     round (those who gain most first; every hard rule kept, and the
+//     sessions they leave stay at their minimum or empty) when that moves
+//     fewer people than closing it; otherwise, or if the solve still finds
+//     no plan, its told members are unpinned;
+//  2. where the delegation rooms held in a round outnumber its free hosts,
+//     the told sessions of one organisation's attending members in one
+//     other round are unpinned, so that its room can move there: the
+//     fewest such sessions that let every room have a host;
+//  3. no told assignment is pinned at all (a fresh solve with the event's
 //     own pins), every change reported as a move with the setup problem as
 //     its reason.
+//
+// Steps 1 and 2 choose their moves greedily, one session or organisation
+// at a time: they make far fewer moves than a fresh solve, but are not
+// proven to make the fewest.
 //
 // If even that has no plan, Repair returns the *SetupError of the fresh
 // solve: it never fails silently.
