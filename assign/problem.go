@@ -251,6 +251,12 @@ func (pr *problem) pinProblems() []string {
 			problems = append(problems, fmt.Sprintf("session %q seats %d but %d participants are pinned to it (%s): raise its capacity or unpin %d of them",
 				sid, pr.sCap[s], n, pr.participantList(ps), n-pr.sCap[s]))
 		}
+		if lo := pr.sMin[s]; len(ps) > 0 && lo > len(ps) {
+			if n := pr.mayJoin(s); n < lo {
+				problems = append(problems, fmt.Sprintf("session %q must hold at least %d to run, but only %d participants may join it, and %d are pinned to it (%s): lower its minimum or unpin them",
+					sid, pr.ev.Sessions[s].MinSize(pr.ev.Defaults.Min), n, len(ps), pr.participantList(ps)))
+			}
+		}
 		if pr.maxPerOrg <= 0 {
 			continue
 		}
@@ -271,6 +277,23 @@ func (pr *problem) pinProblems() []string {
 		}
 	}
 	return problems
+}
+
+// mayJoin counts the participants who may join session s: available in
+// its round and not pinned elsewhere then, and allowed its theme.
+func (pr *problem) mayJoin(s int) int {
+	r, t := pr.sRound[s], pr.sTheme[s]
+	n := 0
+	for p := range pr.nP {
+		if pr.pAvail[p]&(1<<r) == 0 || pr.pValue[p][t] == forbidden {
+			continue
+		}
+		if q := pr.pin(p, r); q >= 0 && q != s {
+			continue
+		}
+		n++
+	}
+	return n
 }
 
 // participantList names participants by id, the first five and how many

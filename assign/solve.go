@@ -92,7 +92,13 @@ func Gap(obj, bound int64) float64 {
 // until ctx is done, with a proven bound; the plan obeys every hard rule of
 // FORMAT.md. An invalid event gives the validation errors
 // (model.ValidationErrors); an event without any valid plan gives a
-// *SetupError that says why.
+// *SetupError that says why. Where the search finds no plan, a branch and
+// bound over the LP relaxation of the exact MIP looks for one for the
+// time left, on events whose programme it can build (up to some 3,000
+// people): a *SetupError then means that none exists. A search stopped
+// (time, work limit or ctx) before a first plan returns an error that
+// says so. Beyond that size, a search that finds no plan still reports a
+// *SetupError, which there means none was found.
 func Solve(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, error) {
 	start := time.Now()
 	if err := ev.Validate(); err != nil {
@@ -251,9 +257,16 @@ func (s *search) run(ctx context.Context) error {
 	} else {
 		s.lpBound(ctx) // the descent's start elsewhere; here its plan is offered
 	}
+	none := false
+	if s.best == nil && ctx.Err() == nil {
+		none = s.lpFeasible(ctx)
+	}
 	if s.best == nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("assign: stopped before a first plan was found: %w", context.Cause(ctx))
+		}
+		if !none && s.workDone() {
+			return fmt.Errorf("assign: stopped before a first plan was found: the work limit (%d) ran out", s.opts.WorkLimit)
 		}
 		return &SetupError{Problems: []string{pr.noPlanReason()}}
 	}

@@ -411,6 +411,13 @@ func build(ev *model.Event, lean bool) (*Model, error) {
 			continue
 		}
 		capacity, lo := s.Cap(ne.Defaults.Capacity), s.MinSize(ne.Defaults.Min)
+		// No session holds more than those who may join it: a larger
+		// capacity counts as that many and a larger minimum as one more
+		// (the session then never opens), the same programme with
+		// numbers a simplex method can take (a minimum of 1e18 opened
+		// a session at 1e-17).
+		lo = min(lo, len(cs)+1)
+		capacity = min(capacity, max(len(cs), lo))
 		if lo >= 2 {
 			y := m.addVar(m.name("y_%d", si), binary, 0, m.name("session %s is open", q(s.ID)))
 			m.addRow(m.name("mn_%d", si), append(ones(cs), term{y, -int64(lo)}), ">=", 0)
