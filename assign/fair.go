@@ -98,6 +98,10 @@ func solveFair(ctx context.Context, ev *model.Event, opts Options) (*model.Plan,
 	if err != nil {
 		return nil, err
 	}
+	pr, err := compile(norm)
+	if err != nil {
+		return nil, err
+	}
 	limit := opts.TimeLimit
 	if limit <= 0 {
 		limit = DefaultTimeLimit
@@ -109,19 +113,24 @@ func solveFair(ctx context.Context, ev *model.Event, opts Options) (*model.Plan,
 	fctx, cancel := context.WithTimeout(ctx, limit/10*7)
 	defer cancel()
 	fopts := opts
+	var s *search
 	fopts.OnImprove = nil
+	if f := opts.OnImprove; f != nil {
+		// Each fairer plan, by its plain objective; no bound yet.
+		fopts.OnImprove = func(p Progress) {
+			if s.best != nil && p.Objective == s.bestObj {
+				f(Progress{Elapsed: p.Elapsed, Objective: pr.evaluate(s.best), Bound: math.MaxInt64, Work: p.Work})
+			}
+		}
+	}
 	if opts.WorkLimit > 0 {
 		fopts.WorkLimit = max(1, opts.WorkLimit/10*7)
 	}
-	s := newSearch(prFair, fopts, start, cancel)
+	s = newSearch(prFair, fopts, start, cancel)
 	if err := s.run(fctx); err != nil {
 		return nil, err
 	}
 
-	pr, err := compile(norm)
-	if err != nil {
-		return nil, err
-	}
 	bctx, bcancel := context.WithTimeout(ctx, max(0, limit-time.Since(start)))
 	defer bcancel()
 	b := newSearch(pr, opts, start, bcancel)
@@ -137,6 +146,13 @@ func solveFair(ctx context.Context, ev *model.Event, opts Options) (*model.Plan,
 	bound, err := b.optimise(bctx, map[uint64]bool{}, true)
 	if err != nil {
 		return nil, err
+	}
+	if bound == math.MaxInt64 {
+		// Stopped before a single evaluation (ctx ended during the fair
+		// search): the relaxation at its first prices still bounds.
+		if L, margin := b.lg.eval(); !math.IsInf(L, -1) {
+			bound = pr.floorBound(L + margin)
+		}
 	}
 	b.setBound(bound)
 	if rb := newRepeatBound(pr, b.lg); rb != nil {

@@ -117,6 +117,28 @@ func TestSolveCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("solve on a cancelled context: %v, want context.Canceled", err)
 	}
+
+	// The fair mode reports its fairer plans as it finds them (by their
+	// plain objective, no bound yet), and cancelled at the first, still
+	// gives a finite bound (it gave math.MaxInt64).
+	ctx, cancel = context.WithCancel(context.Background())
+	var first *Progress
+	plan, err = Solve(ctx, ev, Options{Fair: true, OnImprove: func(p Progress) {
+		if first == nil {
+			first = &p
+		}
+		cancel()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPlan(t, ev, plan)
+	if first == nil || first.Bound != math.MaxInt64 {
+		t.Errorf("fair mode: first report %+v, want one from the fair search, without a bound", first)
+	}
+	if plan.Bound == math.MaxInt64 || plan.Bound < plan.Objective {
+		t.Errorf("fair mode: bound %d after cancelling, want a finite bound at or above %d", plan.Bound, plan.Objective)
+	}
 }
 
 // A huge event whose time limit ends before its first plan: Solve must

@@ -418,6 +418,9 @@ func stopReason(ctx context.Context, opts options, took time.Duration) string {
 		return "Stopped by an interrupt: the best plan found so far."
 	case opts.workLimit > 0 && took < opts.timeLimit*9/10:
 		return fmt.Sprintf("Stopped at the work limit of %d: the same plan on any machine.", opts.workLimit)
+	case opts.fair && took < opts.timeLimit*9/10:
+		return "The fair plan: the bound is that of the score alone, which a plan that puts more people in their " +
+			"worse choices may reach; the gap is partly the price of fairness."
 	default:
 		return fmt.Sprintf("Stopped by the time limit (%v): a longer one may find a better plan or prove this one; "+
 			"-work-limit gives the same plan on any machine.", opts.timeLimit)

@@ -292,6 +292,8 @@ func TestStopReason(t *testing.T) {
 		{context.Background(), options{timeLimit: 10 * time.Second}, 10 * time.Second, "Stopped by the time limit (10s)"},
 		{context.Background(), options{timeLimit: 10 * time.Second, workLimit: 5}, 10 * time.Second, "Stopped by the time limit (10s)"},
 		{ctx, options{timeLimit: 10 * time.Second}, time.Second, "Stopped by an interrupt"},
+		{context.Background(), options{timeLimit: 30 * time.Second, fair: true}, time.Second, "The fair plan"},
+		{context.Background(), options{timeLimit: 30 * time.Second, fair: true}, 30 * time.Second, "Stopped by the time limit (30s)"},
 	} {
 		if got := stopReason(c.ctx, c.o, c.took); !strings.HasPrefix(got, c.want) {
 			t.Errorf("stopReason(%+v, %v) = %q, want %q...", c.o, c.took, got, c.want)
