@@ -1,6 +1,7 @@
 package assign
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -9,6 +10,11 @@ import (
 
 	"github.com/roundtable-go/roundtable/model"
 )
+
+// ErrUnsupported is wrapped by the errors of a valid event beyond what the
+// engine takes (more than 64 rounds): the message names the field and
+// what to do.
+var ErrUnsupported = errors.New("assign: beyond what the engine supports")
 
 // maxRounds is the most rounds an event may have: a participant's rounds
 // are kept as a bit set in one word.
@@ -94,7 +100,7 @@ func compile(ev *model.Event) (*problem, error) {
 	pr.nR, pr.nT, pr.nS = len(ev.Rounds), len(ev.Themes), len(ev.Sessions)
 	pr.nO, pr.nP, pr.nH = len(ev.Organisations), len(ev.Participants), len(ev.Hosts)
 	if pr.nR > maxRounds {
-		return nil, fmt.Errorf("assign: %d rounds: at most %d are supported", pr.nR, maxRounds)
+		return nil, fmt.Errorf("%w: rounds: the event has %d, the engine takes at most %d; plan it in parts of at most %d rounds", ErrUnsupported, pr.nR, maxRounds, maxRounds)
 	}
 	round := indexOf(ev.Rounds, func(r model.Round) string { return r.ID })
 	theme := indexOf(ev.Themes, func(t model.Theme) string { return t.ID })

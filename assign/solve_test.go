@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -400,5 +402,25 @@ func TestHugeCapacity(t *testing.T) {
 		if !errors.As(err, &setup) {
 			t.Errorf("minimum %d, one pinned: %v, want a *SetupError", lo, err)
 		}
+	}
+}
+
+// TestSolveTooManyRounds: a valid event of more rounds than the engine
+// takes gets an error that wraps ErrUnsupported and names the field.
+func TestSolveTooManyRounds(t *testing.T) {
+	ev := model.NewEvent()
+	ev.Name = "long"
+	ev.Themes = []model.Theme{{ID: "a", Name: "A"}}
+	ev.Organisations = []model.Organisation{{ID: "o"}}
+	ev.Participants = []model.Participant{{ID: "p", Organisation: "o"}}
+	for r := range 65 {
+		ev.Rounds = append(ev.Rounds, model.Round{ID: fmt.Sprint("r", r)})
+	}
+	if err := ev.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Solve(context.Background(), ev, Options{TimeLimit: time.Second})
+	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "rounds: the event has 65") {
+		t.Errorf("65 rounds: %v, want ErrUnsupported naming rounds", err)
 	}
 }

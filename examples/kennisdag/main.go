@@ -255,7 +255,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		line.finish()
 	}
 	var setup *assign.SetupError
-	if errors.As(err, &setup) {
+	if errors.As(err, &setup) || errors.Is(err, assign.ErrUnsupported) {
 		fmt.Fprintln(stderr, "kennisdag:", err)
 		return exitInput
 	}

@@ -185,6 +185,8 @@ func (h *Handler) solve(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.As(err, new(model.ValidationErrors)), errors.As(err, new(*assign.SetupError)):
 			inputProblem(err, "", "", position{}).write(w, r)
+		case errors.Is(err, assign.ErrUnsupported):
+			newProblem(http.StatusUnprocessableEntity, KindLimitExceeded, "Beyond what the engine supports", err.Error()).write(w, r)
 		case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 			// The time limit passed before a first plan, or the client
 			// went away (and nobody reads this).
