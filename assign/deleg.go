@@ -136,28 +136,49 @@ func (pr *problem) orgName(o int) string {
 	return pr.ev.Organisations[o].ID
 }
 
-// noHostReason explains why organisation o can meet in no round.
+// noHostReason explains why organisation o can meet in no round, and
+// what would change that.
 func (pr *problem) noHostReason(o int) string {
-	var why []string
+	var why, fixes []string
+	fix := func(f string) {
+		if !slices.Contains(fixes, f) {
+			fixes = append(fixes, f)
+		}
+	}
 	for _, r := range pr.delegRounds {
 		id := pr.ev.Rounds[r].ID
 		if !pr.delegRoundOK(o, r) {
 			why = append(why, fmt.Sprintf("in %s a member is pinned into a session", id))
+			fix("unpin its members from one of those rounds")
 			continue
 		}
-		var busy []string
-		for h := range pr.nH {
-			if pr.hAvail[h]&(1<<r) != 0 && pr.hBusy[h]&(1<<r) != 0 {
-				busy = append(busy, pr.ev.Hosts[h].ID)
-			}
-		}
-		if len(busy) > 0 {
-			why = append(why, fmt.Sprintf("in %s no host is free (%s busy with a session)", id, strings.Join(busy, ", ")))
+		if busy := pr.busyHosts(r); len(busy) > 0 {
+			why = append(why, fmt.Sprintf("in %s no host is free (%s)", id, strings.Join(busy, "; ")))
+			fix("free a host from its session")
 		} else {
 			why = append(why, fmt.Sprintf("in %s no host is available", id))
+			fix("add a host or make one available then")
 		}
 	}
-	return fmt.Sprintf("no host is available for %s in rounds %s: %s; add a host or free one", pr.orgName(o), pr.roundNames(pr.delegRounds), strings.Join(why, "; "))
+	return fmt.Sprintf("no host is available for %s in rounds %s: %s; %s", pr.orgName(o), pr.roundNames(pr.delegRounds), strings.Join(why, "; "), strings.Join(fixes, ", or "))
+}
+
+// busyHosts describes the hosts available in round r who run a session
+// then, and so no delegation room: "res-3 runs Finance (fin-r2)".
+func (pr *problem) busyHosts(r int) []string {
+	var busy []string
+	for h := range pr.nH {
+		if pr.hAvail[h]&(1<<r) == 0 || pr.hBusy[h]&(1<<r) == 0 {
+			continue
+		}
+		for s, sh := range pr.sHost {
+			if sh == h && pr.sRound[s] == r {
+				busy = append(busy, fmt.Sprintf("%s runs %s (%s)", pr.ev.Hosts[h].ID, pr.ev.Themes[pr.sTheme[s]].Name, pr.ev.Sessions[s].ID))
+				break
+			}
+		}
+	}
+	return busy
 }
 
 // cutReason phrases an infeasibility certificate of the delegation flow:
@@ -189,12 +210,21 @@ func (pr *problem) cutReason(cut *solver.InfeasibleError, orgs, orgNode []int, s
 			slots = append(slots, fmt.Sprintf("%s in %s", pr.ev.Hosts[k[0]].ID, pr.ev.Rounds[k[1]].ID))
 		}
 	}
-	var busy []string
+	// The rounds the organisations of the cut could meet in: the hosts
+	// busy with a session then are the ones worth freeing.
+	var rounds []int
 	for _, r := range pr.delegRounds {
-		for h := range pr.nH {
-			if pr.hAvail[h]&(1<<r) != 0 && pr.hBusy[h]&(1<<r) != 0 {
-				busy = append(busy, fmt.Sprintf("%s is busy with a session in %s", pr.ev.Hosts[h].ID, pr.ev.Rounds[r].ID))
+		for i, o := range orgs {
+			if inCut[orgNode[i]] && pr.delegRoundOK(o, r) {
+				rounds = append(rounds, r)
+				break
 			}
+		}
+	}
+	var busy []string
+	for _, r := range rounds {
+		for _, b := range pr.busyHosts(r) {
+			busy = append(busy, b+" in "+pr.ev.Rounds[r].ID)
 		}
 	}
 	rooms := "rooms"
@@ -203,10 +233,13 @@ func (pr *problem) cutReason(cut *solver.InfeasibleError, orgs, orgNode []int, s
 	}
 	msg := fmt.Sprintf("%d organisations must meet (%s) but their hosts can run only %d %s (%s)",
 		len(names), strings.Join(names, ", "), len(slots), rooms, strings.Join(slots, ", "))
+	if len(rounds) == 1 {
+		msg = "round " + pr.ev.Rounds[rounds[0]].ID + ": " + msg
+	}
 	if len(busy) > 0 {
 		msg += "; " + strings.Join(busy, "; ")
 	}
-	return msg + "; add hosts, make hosts available in more rounds, or add delegation rounds"
+	return msg + "; add hosts, free hosts from their sessions, make hosts available in more rounds, unpin members, or add delegation rounds"
 }
 
 // assignHosts gives the rooms of round r hosts, maximising affinity, with

@@ -259,8 +259,8 @@ func (pr *problem) pinProblems() []string {
 		}
 		if lo := pr.sMin[s]; len(ps) > 0 && lo > len(ps) {
 			if n := pr.mayJoin(s); n < lo {
-				problems = append(problems, fmt.Sprintf("session %q must hold at least %d to run, but only %d participants may join it, and %d are pinned to it (%s): lower its minimum or unpin them",
-					sid, pr.ev.Sessions[s].MinSize(pr.ev.Defaults.Min), n, len(ps), pr.participantList(ps)))
+				problems = append(problems, fmt.Sprintf("session %q must hold at least %d to run, but only %d participants may join it, and it has pins (%s): lower its minimum or unpin them",
+					sid, pr.ev.Sessions[s].MinSize(pr.ev.Defaults.Min), n, pr.participantList(ps)))
 			}
 		}
 		if pr.maxPerOrg <= 0 {

@@ -52,6 +52,27 @@ func TestSolveSetupErrors(t *testing.T) {
 			wants: []string{"no host is available for Genk in rounds r1, r2", "in r1 a member is pinned", "in r2 no host is available"},
 		},
 		{
+			name: "the only free host runs a session",
+			edit: func(ev *model.Event) {
+				// r2's hosts: res-2 only, who runs the zorg session then.
+				ev.Hosts = []model.Host{{ID: "res-1", Rounds: []string{"r1"}}, {ID: "res-2", Rounds: []string{"r2"}}}
+				ev.Sessions = []model.Session{{ID: "zorg-r1", Theme: "zorg", Round: "r1"}, {ID: "zorg-r2", Theme: "zorg", Round: "r2", Host: "res-2"}}
+				ev.Organisations = ev.Organisations[:1]
+				ev.Participants = ev.Participants[:1]
+				ev.Participants[0].Pinned = map[string]string{"r1": "zorg-r1"}
+			},
+			wants: []string{"no host is available for Genk in rounds r1, r2", "in r1 a member is pinned", "in r2 no host is free (res-2 runs",
+				"(zorg-r2)", "unpin its members from one of those rounds, or free a host from its session"},
+		},
+		{
+			name: "a minimum nobody can reach, pinned",
+			edit: func(ev *model.Event) {
+				ev.Defaults.Min = 4
+				ev.Participants[1].Pinned = map[string]string{"r2": "zorg-r2"}
+			},
+			wants: []string{`session "zorg-r2" must hold at least 4 to run, but only 3 participants may join it, and it has pins ("p2")`},
+		},
+		{
 			name: "more pinned than a session seats",
 			edit: func(ev *model.Event) {
 				ev.Defaults.Capacity = 1

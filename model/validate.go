@@ -361,13 +361,15 @@ func (v *validator) delegations() {
 	}
 	// Slots are (host, round) pairs where the host is available and
 	// runs no session: each holds at most one room.
-	busy := map[[2]string]bool{}
+	busy := map[[2]string]string{} // (host, round) -> the session they run
 	for _, s := range v.sess {
 		if s.Host != "" {
-			busy[[2]string{s.Host, s.Round}] = true
+			busy[[2]string{s.Host, s.Round}] = s.ID
 		}
 	}
 	slots, available := 0, 0
+	perRound := map[string]int{}
+	var busyList []string
 	for _, h := range e.Hosts {
 		seen := map[string]bool{}
 		for _, r := range d.Rounds {
@@ -379,8 +381,11 @@ func (v *validator) delegations() {
 				continue
 			}
 			available++
-			if !busy[[2]string{h.ID, r}] {
+			if sid, ok := busy[[2]string{h.ID, r}]; ok {
+				busyList = append(busyList, fmt.Sprintf("%s runs session %s in %s", h.ID, sid, r))
+			} else {
 				slots++
+				perRound[r]++
 			}
 		}
 	}
@@ -388,8 +393,24 @@ func (v *validator) delegations() {
 	case available == 0:
 		v.add("delegations", "make a host available in one of delegations.rounds", "no host is available in any delegation round %s", strings.Join(d.Rounds, ", "))
 	case slots < rooms:
+		var free []string
+		listed := map[string]bool{}
+		for _, r := range d.Rounds {
+			if _, ok := v.round[r]; ok && !listed[r] {
+				listed[r] = true
+				free = append(free, fmt.Sprintf("%d in %s", perRound[r], r))
+			}
+		}
+		detail := strings.Join(free, ", ")
+		if len(busyList) > 0 {
+			const show = 5
+			detail += "; " + strings.Join(busyList[:min(show, len(busyList))], ", ")
+			if len(busyList) > show {
+				detail += fmt.Sprintf(" and %d more", len(busyList)-show)
+			}
+		}
 		v.add("delegations", "add hosts, free hosts from sessions, or add delegation rounds",
-			"%d organisations need a delegation room but hosts can run at most %d", rooms, slots)
+			"%d organisations need a delegation room but hosts can run at most %d (%s)", rooms, slots, detail)
 	}
 }
 

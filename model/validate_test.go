@@ -146,7 +146,13 @@ func TestValidateRules(t *testing.T) {
 		{"delegations too few slots", false, func(e *Event) {
 			e.Hosts = e.Hosts[:1]
 			e.Delegations.Rounds = []string{"r1"}
-		}, `delegations: 2 organisations need a delegation room but hosts can run at most 1; add hosts, free hosts from sessions, or add delegation rounds`},
+		}, `delegations: 2 organisations need a delegation room but hosts can run at most 1 (1 in r1); add hosts, free hosts from sessions, or add delegation rounds`},
+		{"delegations too few slots, a host busy", false, func(e *Event) {
+			e.Hosts = e.Hosts[:1]
+			e.Delegations.Rounds = []string{"r1"}
+			e.Sessions = []Session{{ID: "zorg-1", Theme: "zorg", Round: "r1", Host: "res-1"}, {ID: "zorg-r2", Theme: "zorg", Round: "r2"}}
+			e.Hosts = append(e.Hosts, Host{ID: "res-2", Name: "Researcher 2"})
+		}, `delegations: 2 organisations need a delegation room but hosts can run at most 1 (1 in r1; res-1 runs session zorg-1 in r1); add hosts, free hosts from sessions, or add delegation rounds`},
 		{"duplicate participant", false, func(e *Event) { e.Participants[1].ID = "p1" },
 			`participants[1].id: id "p1" repeats participants[0]; give every participant a unique id`},
 		{"empty participant id", false, func(e *Event) { e.Participants[1].ID = "" },
