@@ -1,6 +1,7 @@
 package assign
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -112,12 +113,18 @@ func (pr *problem) chooseDelegations(ctx context.Context, st *state, worth func(
 }
 
 // SetupError says why an event has no valid plan at all, in words an
-// organiser can act on.
+// organiser can act on. With Unproven, no plan was found, but the search
+// could not prove that none exists (see Solve): the problems are then the
+// likely causes.
 type SetupError struct {
 	Problems []string
+	Unproven bool
 }
 
 func (e *SetupError) Error() string {
+	if e.Unproven {
+		return "no plan found, and none may exist (the search could not prove it):\n" + strings.Join(e.Problems, "\n")
+	}
 	return "no plan is possible:\n" + strings.Join(e.Problems, "\n")
 }
 
@@ -173,7 +180,8 @@ func (pr *problem) busyHosts(r int) []string {
 		}
 		for s, sh := range pr.sHost {
 			if sh == h && pr.sRound[s] == r {
-				busy = append(busy, fmt.Sprintf("%s runs %s (%s)", pr.ev.Hosts[h].ID, pr.ev.Themes[pr.sTheme[s]].Name, pr.ev.Sessions[s].ID))
+				t := pr.ev.Themes[pr.sTheme[s]]
+				busy = append(busy, fmt.Sprintf("%s runs %s (%s)", pr.ev.Hosts[h].ID, cmp.Or(t.Name, t.ID), pr.ev.Sessions[s].ID))
 				break
 			}
 		}

@@ -116,9 +116,12 @@ func solveFair(ctx context.Context, ev *model.Event, opts Options) (*model.Plan,
 	var s *search
 	fopts.OnImprove = nil
 	if f := opts.OnImprove; f != nil {
-		// Each fairer plan, by its plain objective; no bound yet.
+		// Each fairer plan, by its plain objective; no bound yet (the
+		// fair search's own bound moving is no news).
+		last := int64(math.MinInt64)
 		fopts.OnImprove = func(p Progress) {
-			if s.best != nil && p.Objective == s.bestObj {
+			if s.best != nil && (p.Objective != last || last == math.MinInt64) {
+				last = p.Objective
 				f(Progress{Elapsed: p.Elapsed, Objective: pr.evaluate(s.best), Bound: math.MaxInt64, Work: p.Work})
 			}
 		}

@@ -71,18 +71,23 @@ func (s *search) lpBound(ctx context.Context) *state {
 	// before the exact check below rules them out: 20-30 ms at 2,000-3,000
 	// people.
 	pr := s.pr
-	rows := pr.nP*(pr.nR+pr.nT) + pr.nO*pr.nS
-	if float64(rows)*float64(pr.nP*pr.nS) > lpLateSize {
+	rows, size := s.lpSizeEstimate()
+	if size > lpLateSize {
 		return nil
 	}
 	// Under a work limit, the LP must have work for a tenth of its rows in
 	// pivots at least (lpResume's test asks for half), or building it only
 	// costs time: with a work limit of 1, Repair's quickest plan for 3,000
 	// people spent 90 of its 110 ms on a programme that made no pivot.
-	if s.opts.WorkLimit > 0 && int64(rows/10)*max(1, int64(rows)/4) > (s.workCapAt()-pr.work)/3 {
-		return nil
+	if s.opts.WorkLimit > 0 {
+		share := int64(3)
+		if size > lpMaxSize {
+			share = 10
+		}
+		if int64(rows/10)*max(1, int64(rows)/4) > (s.workCapAt()-pr.work)/share {
+			return nil
+		}
 	}
-	size := 0.0
 	run := newLPRun(ev, func(rows, cols int) bool {
 		size = float64(rows) * float64(cols)
 		return size <= lpLateSize
@@ -96,6 +101,14 @@ func (s *search) lpBound(ctx context.Context) *state {
 	}
 	s.lp = run
 	return s.lpRunFor(ctx, share)
+}
+
+// lpSizeEstimate gives the rows of the LP relaxation and its rows times
+// columns from the event's sizes alone, before the programme is built.
+func (s *search) lpSizeEstimate() (rows int, size float64) {
+	pr := s.pr
+	rows = pr.nP*(pr.nR+pr.nT) + pr.nO*pr.nS
+	return rows, float64(rows) * float64(pr.nP*pr.nS)
 }
 
 // lpRun is an LP relaxation being solved by the dual simplex method, with

@@ -83,17 +83,28 @@ type lpBrancher struct {
 }
 
 // lpFeasible looks for a first plan where the descent found none, by the
-// branch and bound of lpBranch stopped at its first integral solution,
-// for the time (or work) left. The descent's repairs can miss the plans
-// of an event whose pins and minimum sizes leave few: four of 61 random
-// small events were once reported as having no plan, which CBC solved.
-// It reports whether the search ended without a plan: the event has none.
-// An LP larger than lpBound takes on is not tried (false).
+// branch and bound of lpBranch stopped at its first integral solution
+// (the plan checked), for half the time left, and under a work limit for
+// up to lpFeasibleWork more: the descent's repairs can miss the plans of
+// an event whose pins and minimum sizes leave few (four of 61 random
+// small events were once reported as having no plan, which CBC solved).
+// It reports whether the search ended without a plan, every node's LP
+// solved: the event has none. Events whose LP lpBound would not take on
+// are not tried (false).
 func (s *search) lpFeasible(ctx context.Context) (none bool) {
-	ev := s.lpEvent
-	if ev == nil || ev.Weights.RepeatPair != 0 && s.pr.nP > lpBranchMaxPeople {
+	ev, pr := s.lpEvent, s.pr
+	if ev == nil || pr.nP > lpMaxPeople || (ev.Weights.RepeatPair != 0 && pr.nP > lpBranchMaxPeople) {
 		return false
 	}
+	if _, size := s.lpSizeEstimate(); size > lpLateSize {
+		return false
+	}
+	if limit := s.opts.WorkLimit; limit > 0 {
+		s.opts.WorkLimit = max(limit, pr.work+lpFeasibleWork)
+		defer func() { s.opts.WorkLimit = limit }()
+	}
+	ctx, cancel := s.share(ctx, 2)
+	defer cancel()
 	run := newLPRun(ev, func(rows, cols int) bool { return float64(rows)*float64(cols) <= lpLateSize })
 	if run == nil {
 		return false
@@ -101,6 +112,11 @@ func (s *search) lpFeasible(ctx context.Context) (none bool) {
 	b := &lpBrancher{s: s, lpRun: run, bins: run.m.Binaries(), missed: math.MinInt64, first: true}
 	return b.node(ctx, 0) && s.best == nil && !b.unsure
 }
+
+// lpFeasibleWork is the work lpFeasible may take beyond a work limit
+// that the search used up without a plan: Repair's quickest plan (a work
+// limit of 1) relies on learning that its pins admit none.
+const lpFeasibleWork = 10_000_000
 
 // node solves the LP under the current bounds and searches below it, at
 // depth binaries fixed. It reports whether the subtree was searched to

@@ -708,7 +708,7 @@ func (rp *repairer) fillBelowMin() []fill {
 		if len(cands) < need {
 			continue
 		}
-		for _, i := range cands[:need] {
+		for _, i := range cands {
 			r := s.Round
 			from := rp.kept[i][r]
 			count[rp.sessIdx[from]]--
@@ -731,11 +731,12 @@ type fill struct {
 	r, from string
 }
 
-// fillCandidates lists the participants who may move into session si from
-// the session of its round they are pinned to as told, best first: the
-// move keeps every hard rule (theme, onlyRanked, maxPerOrganisation,
-// capacity), and the session they leave, at count-1, stays at its minimum
-// or empties.
+// fillCandidates chooses the participants who move into session si, to
+// lift it from count[si] to its minimum, from the sessions of its round
+// they are pinned to as told, best first: each move keeps every hard rule
+// (theme, onlyRanked, maxPerOrganisation, capacity), and each session
+// they leave, counted with the earlier moves, stays at its minimum or
+// empties. Fewer than needed: none.
 func (rp *repairer) fillCandidates(si int, count []int) []int {
 	ev := rp.norm
 	s := ev.Sessions[si]
@@ -752,8 +753,7 @@ func (rp *repairer) fillCandidates(si int, count []int) []int {
 		if !ok || rp.forced[i][s.Round] != "" {
 			continue
 		}
-		fi := rp.sessIdx[from]
-		if fi == si || (count[fi]-1 > 0 && count[fi]-1 < ev.Sessions[fi].MinSize(ev.Defaults.Min)) {
+		if rp.sessIdx[from] == si {
 			continue
 		}
 		if ev.Rules.OnlyRanked && len(p.Preferences) > 0 && !slices.Contains(p.Preferences, s.Theme) {
@@ -772,18 +772,26 @@ func (rp *repairer) fillCandidates(si int, count []int) []int {
 	}
 	slices.SortStableFunc(cands, func(a, b cand) int { return cmp.Compare(b.gain, a.gain) })
 	var out []int
-	n := count[si]
+	need := s.MinSize(ev.Defaults.Min) - count[si]
+	left := map[int]int{} // session -> people it loses
 	for _, c := range cands {
-		org := ev.Participants[c.p].Organisation
-		if n >= s.Cap(ev.Defaults.Capacity) {
+		if len(out) == need || count[si]+len(out) >= s.Cap(ev.Defaults.Capacity) {
 			break
 		}
+		org := ev.Participants[c.p].Organisation
 		if maxOrg > 0 && perOrg[org] >= maxOrg {
 			continue
 		}
+		fi := rp.sessIdx[rp.kept[c.p][s.Round]]
+		if n := count[fi] - left[fi] - 1; n > 0 && n < ev.Sessions[fi].MinSize(ev.Defaults.Min) {
+			continue
+		}
+		left[fi]++
 		perOrg[org]++
-		n++
 		out = append(out, c.p)
+	}
+	if len(out) < need {
+		return nil
 	}
 	return out
 }

@@ -720,10 +720,14 @@ func TestRepairFillsBelowMin(t *testing.T) {
 		gone := members[s.ID][lo-1:]
 		changed := ev.Clone()
 		changed.Participants = slices.DeleteFunc(changed.Participants, func(p model.Participant) bool { return slices.Contains(gone, p.ID) })
-		plan, diff := repairOrFatal(t, s.ID, changed, prev, RepairOptions{Options: repairOpts})
-		mustCheck(t, s.ID, changed, plan)
-		if len(diff.Moved) != 1 || diff.Moved[0].To != s.ID || !strings.Contains(diff.Moved[0].Reason, "minimum") {
-			t.Errorf("%s (min %d) left with %d: moves %+v (relaxed %q), want one into it", s.ID, lo, lo-1, diff.Moved, diff.Relaxed)
+		// Also at Repair's quickest (a work limit of 1): the search must
+		// still learn that the pins admit no plan, to fall back.
+		for _, opts := range []Options{repairOpts, {WorkLimit: 1, Seed: 1}} {
+			plan, diff := repairOrFatal(t, s.ID, changed, prev, RepairOptions{Options: opts})
+			mustCheck(t, s.ID, changed, plan)
+			if len(diff.Moved) != 1 || diff.Moved[0].To != s.ID || !strings.Contains(diff.Moved[0].Reason, "minimum") {
+				t.Errorf("%s (min %d) left with %d, work limit %d: moves %+v (relaxed %q), want one into it", s.ID, lo, lo-1, opts.WorkLimit, diff.Moved, diff.Relaxed)
+			}
 		}
 		tried++
 	}
@@ -776,5 +780,41 @@ func TestRepairHostShortage(t *testing.T) {
 	}
 	if len(orgs) != 1 || len(diff.RoomsMoved) < 1 || slices.ContainsFunc(diff.Relaxed, func(s string) bool { return strings.Contains(s, "afresh") }) {
 		t.Errorf("moves %d of %d organisations, rooms moved %+v, relaxed %q; want one organisation's", len(diff.Moved), len(orgs), diff.RoomsMoved, diff.Relaxed)
+	}
+}
+
+// Filling a session below its minimum never takes so many from one other
+// session that it falls below its own: here S (minimum 5) holds 3 told,
+// A (minimum 3) 4 who rank S first and B (minimum 3) 3. Two for S would
+// leave A or B short, so S is closed (3 moves); taking two from A once
+// made 4 (A then closed too).
+func TestRepairFillKeepsSources(t *testing.T) {
+	ev := model.NewEvent()
+	ev.Name = "sources"
+	ev.Rounds = []model.Round{{ID: "r1"}}
+	ev.Themes = []model.Theme{{ID: "s", Name: "S"}, {ID: "a", Name: "A"}, {ID: "b", Name: "B"}, {ID: "c", Name: "C"}}
+	ev.Sessions = []model.Session{
+		{ID: "s1", Theme: "s", Round: "r1", Capacity: model.Ptr(10), Min: model.Ptr(5)},
+		{ID: "a1", Theme: "a", Round: "r1", Capacity: model.Ptr(10), Min: model.Ptr(3)},
+		{ID: "b1", Theme: "b", Round: "r1", Capacity: model.Ptr(10), Min: model.Ptr(3)},
+		{ID: "c1", Theme: "c", Round: "r1", Capacity: model.Ptr(10)},
+	}
+	ev.Organisations = []model.Organisation{{ID: "o"}}
+	prev := &model.Plan{Event: ev.Name}
+	add := func(id, session string, prefs ...string) {
+		ev.Participants = append(ev.Participants, model.Participant{ID: id, Organisation: "o", Preferences: prefs})
+		prev.Assignments = append(prev.Assignments, model.Assignment{Participant: id, Round: "r1", Session: session})
+	}
+	for i := range 3 {
+		add(fmt.Sprint("s", i), "s1", "s")
+		add(fmt.Sprint("b", i), "b1", "b")
+	}
+	for i := range 4 {
+		add(fmt.Sprint("a", i), "a1", "s", "a")
+	}
+	plan, diff := repairOrFatal(t, "sources", ev, prev, RepairOptions{Options: repairOpts})
+	mustCheck(t, "sources", ev, plan)
+	if len(diff.Moved) != 3 {
+		t.Errorf("%d moves %+v (relaxed %q), want S's 3 closed", len(diff.Moved), diff.Moved, diff.Relaxed)
 	}
 }

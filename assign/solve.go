@@ -93,12 +93,13 @@ func Gap(obj, bound int64) float64 {
 // FORMAT.md. An invalid event gives the validation errors
 // (model.ValidationErrors); an event without any valid plan gives a
 // *SetupError that says why. Where the search finds no plan, a branch and
-// bound over the LP relaxation of the exact MIP looks for one for the
-// time left, on events whose programme it can build (up to some 3,000
-// people): a *SetupError then means that none exists. A search stopped
-// (time, work limit or ctx) before a first plan returns an error that
-// says so. Beyond that size, a search that finds no plan still reports a
-// *SetupError, which there means none was found.
+// bound over the LP relaxation of the exact MIP looks for one (events of
+// up to 3,000 people whose programme is not too large; half the time
+// left): when it ends without one, no plan exists. A *SetupError with
+// Unproven set says that no plan was found but that the search could not
+// prove there is none (the event too large for that search, or its share
+// of the time too short). A solve stopped by the time limit or ctx before
+// a first plan returns an error that says so.
 func Solve(ctx context.Context, ev *model.Event, opts Options) (*model.Plan, error) {
 	start := time.Now()
 	if err := ev.Validate(); err != nil {
@@ -265,10 +266,7 @@ func (s *search) run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("assign: stopped before a first plan was found: %w", context.Cause(ctx))
 		}
-		if !none && s.workDone() {
-			return fmt.Errorf("assign: stopped before a first plan was found: the work limit (%d) ran out", s.opts.WorkLimit)
-		}
-		return &SetupError{Problems: []string{pr.noPlanReason()}}
+		return &SetupError{Problems: []string{pr.noPlanReason()}, Unproven: !none}
 	}
 	s.lpBranch(ctx)
 	s.lpResume(ctx)

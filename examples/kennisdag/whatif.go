@@ -271,13 +271,20 @@ func applyChange(ev *model.Event, c change) error {
 			return errors.New(`want "percent", 0 or more (120 for +20 %)`)
 		}
 		scale := func(n int) int {
-			// Rounded to the nearest; a capacity too large to scale (an
-			// organiser's "no limit") stays as large as can be.
+			// Rounded to the nearest, in 128 bits; a result beyond an
+			// int (an organiser's "no limit" scaled up) is as large as
+			// an int can be.
 			hi, lo := bits.Mul64(uint64(max(n, 0)), uint64(*c.Percent))
-			if hi != 0 || lo > math.MaxInt64-50 {
+			lo, carry := bits.Add64(lo, 50, 0)
+			hi += carry
+			if hi >= 100 {
 				return math.MaxInt
 			}
-			return int((lo + 50) / 100)
+			q, _ := bits.Div64(hi, lo, 100)
+			if q > math.MaxInt {
+				return math.MaxInt
+			}
+			return int(q)
 		}
 		ev.Defaults.Capacity = scale(ev.Defaults.Capacity)
 		ev.Defaults.Min = min(ev.Defaults.Min, ev.Defaults.Capacity)

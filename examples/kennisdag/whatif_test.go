@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -151,13 +152,15 @@ func TestWhatifCloseAndCopy(t *testing.T) {
 // capacity; ordinary ones round to the nearest.
 func TestWhatifScaleHuge(t *testing.T) {
 	ev := embeddedEvent(t)
-	ev.Sessions[0].Capacity = model.Ptr(math.MaxInt / 2)
+	ev.Sessions[0].Capacity = model.Ptr(math.MaxInt)
 	for _, tc := range []struct {
 		percent    string
 		first, two int // the first session's capacity, then the second's
 	}{
 		{"120", math.MaxInt, (*ev.Sessions[1].Capacity*120 + 50) / 100},
-		{"9223372036854775807", math.MaxInt, math.MaxInt},
+		{"50", 1 << 62, (*ev.Sessions[1].Capacity*50 + 50) / 100}, // (2^63-1)/2, rounded up
+		{"100", math.MaxInt, *ev.Sessions[1].Capacity},
+		{"9223372036854775807", math.MaxInt, scaledBig(*ev.Sessions[1].Capacity, math.MaxInt)},
 		{"0", 0, 0},
 	} {
 		scs, err := parseScenarios("w.json", []byte(`{"scenarios": [{"name": "s", "changes": [{"kind": "scaleCapacity", "percent": `+tc.percent+`}]}]}`), ev)
@@ -314,4 +317,11 @@ func TestRunPrevious(t *testing.T) {
 	if code != exitInput || !strings.Contains(errs, "missing.json") {
 		t.Errorf("missing plan: exit %d, %s", code, errs)
 	}
+}
+
+// scaledBig is (n*percent+50)/100 in exact arithmetic.
+func scaledBig(n, percent int) int {
+	v := new(big.Int).Mul(big.NewInt(int64(n)), big.NewInt(int64(percent)))
+	v.Add(v, big.NewInt(50)).Quo(v, big.NewInt(100))
+	return int(v.Int64())
 }

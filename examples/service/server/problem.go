@@ -159,7 +159,11 @@ func inputProblem(err error, part, prefix string, base position) *Problem {
 	}
 	var se *assign.SetupError
 	if errors.As(err, &se) {
-		p := newProblem(http.StatusUnprocessableEntity, KindNoPlan, "No plan is possible", strings.Join(se.Problems, "; "))
+		title := "No plan is possible"
+		if se.Unproven {
+			title = "No plan found (none may exist)"
+		}
+		p := newProblem(http.StatusUnprocessableEntity, KindNoPlan, title, strings.Join(se.Problems, "; "))
 		for _, m := range se.Problems {
 			p.Errors = append(p.Errors, FieldError{Message: m})
 		}
