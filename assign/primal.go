@@ -172,6 +172,13 @@ func (pr *problem) solveRound(ctx context.Context, st *state, r int, swaps bool,
 		}
 		changed := false
 		for k, s := range sessions {
+			if n := size[s]; n > 0 && n < pr.sMin[s] && open[k] == sessClosed && pinned[s] > 0 {
+				// Closed as the branch and bound's hint, but its pinned
+				// participants are in it all the same: held open to its
+				// minimum instead, or the plan would break the rule.
+				open[k], changed, net = sessForced, true, nil
+				continue
+			}
 			if n := size[s]; n > 0 && n < pr.sMin[s] && open[k] == sessAuto {
 				changed = true
 				switch {

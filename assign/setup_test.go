@@ -126,3 +126,5 @@ func TestSolveTooFewHostHours(t *testing.T) {
 		t.Fatalf("got %v, want the validation error about host hours", err)
 	}
 }
+
+func init() { strictOffers = true } // a stage offering a plan that breaks a rule fails the tests

@@ -220,9 +220,40 @@ func (s *search) offer(st *state) { s.offerScored(st, s.pr.evaluate(st)) }
 // offerScored is offer for a state whose objective obj is known.
 func (s *search) offerScored(st *state, obj int64) {
 	if obj > s.bestObj || s.best == nil {
+		if bad := s.pr.sizeFault(st); bad != "" {
+			// A stage's bug, caught before it costs the whole solve:
+			// the plan checker would reject this plan at the end, and
+			// with it every plan found. The tests make it fatal.
+			if strictOffers {
+				panic("assign: a stage offered a plan that breaks a rule: " + bad)
+			}
+			return
+		}
 		s.best, s.bestObj = st.clone(), obj
 		s.report()
 	}
+}
+
+// strictOffers makes an offered plan that breaks a rule (sizeFault) a
+// panic instead of a plan passed over: set by the package's tests.
+var strictOffers = false
+
+// sizeFault says which session of st holds more than its capacity, or
+// fewer than its minimum without being empty ("" for none): the rules a
+// stage's moves are likeliest to break.
+func (pr *problem) sizeFault(st *state) string {
+	size := make([]int, pr.nS)
+	for _, s := range st.asg {
+		if s >= 0 {
+			size[s]++
+		}
+	}
+	for s, n := range size {
+		if n > pr.sCap[s] || (n > 0 && n < pr.sMin[s]) {
+			return fmt.Sprintf("session %s holds %d (minimum %d, capacity %d)", pr.ev.Sessions[s].ID, n, pr.sMin[s], pr.sCap[s])
+		}
+	}
+	return ""
 }
 
 func (s *search) run(ctx context.Context) error {
