@@ -120,7 +120,7 @@ func solveFair(ctx context.Context, ev *model.Event, opts Options) (*model.Plan,
 		// fair search's own bound moving is no news).
 		last := int64(math.MinInt64)
 		fopts.OnImprove = func(p Progress) {
-			if s.best != nil && (p.Objective != last || last == math.MinInt64) {
+			if s.best != nil && p.Objective != last {
 				last = p.Objective
 				f(Progress{Elapsed: p.Elapsed, Objective: pr.evaluate(s.best), Bound: math.MaxInt64, Work: p.Work})
 			}

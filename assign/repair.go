@@ -704,7 +704,7 @@ func (rp *repairer) fillBelowMin() []fill {
 		if told <= need && told == len(ms) {
 			continue // closing it moves no more people than filling it
 		}
-		cands := rp.fillCandidates(si, count)
+		cands := rp.fillCandidates(si, ms, count)
 		if len(cands) < need {
 			continue
 		}
@@ -736,13 +736,14 @@ type fill struct {
 // they are pinned to as told, best first: each move keeps every hard rule
 // (theme, onlyRanked, maxPerOrganisation, capacity), and each session
 // they leave, counted with the earlier moves, stays at its minimum or
-// empties. Fewer than needed: none.
-func (rp *repairer) fillCandidates(si int, count []int) []int {
+// empties. ms are the people pinned in si (members). Fewer than needed:
+// none.
+func (rp *repairer) fillCandidates(si int, ms []pinnedMember, count []int) []int {
 	ev := rp.norm
 	s := ev.Sessions[si]
 	maxOrg := ev.Rules.MaxPerOrganisation
 	perOrg := map[string]int{}
-	for _, m := range rp.members()[si] {
+	for _, m := range ms {
 		perOrg[ev.Participants[m.p].Organisation]++
 	}
 	themeOf := func(id string) string { return ev.Sessions[rp.sessIdx[id]].Theme }
