@@ -721,10 +721,7 @@ func TestSolveProvesTinyEvents(t *testing.T) {
 func TestSolveScarcePlans(t *testing.T) {
 	opts := Options{TimeLimit: time.Minute, WorkLimit: 20_000_000, Seed: 1}
 	ev := load(t, filepath.Join("testdata", "scarce-min.json"))
-	plan, err := Solve(context.Background(), ev, opts)
-	if err != nil {
-		t.Fatalf("scarce-min.json: %v", err)
-	}
+	plan := solveOrFatal(t, ev, opts)
 	if plan.Objective != -40 || plan.Status != model.StatusOptimal {
 		t.Errorf("scarce-min.json: objective %d (%s), CBC's optimum -40", plan.Objective, plan.Status)
 	}

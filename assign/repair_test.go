@@ -36,7 +36,7 @@ func solveOrFatal(t *testing.T, ev *model.Event, opts Options) *model.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustCheck(t, "solve", ev, plan)
+	checkPlan(t, ev, plan)
 	return plan
 }
 

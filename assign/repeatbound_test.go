@@ -100,11 +100,7 @@ func repeatPairEvent(i int) *model.Event {
 // plan optimal.
 func TestRepeatBoundProves(t *testing.T) {
 	ev := repeatPairEvent(0)
-	plan, err := Solve(context.Background(), ev, Options{TimeLimit: time.Minute, WorkLimit: 20_000_000, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkPlan(t, ev, plan)
+	plan := solveOrFatal(t, ev, Options{TimeLimit: time.Minute, WorkLimit: 20_000_000, Seed: 1})
 	if plan.Objective != 955 || plan.Status != model.StatusOptimal {
 		t.Errorf("objective %d, bound %d, status %s; want 955 proven optimal", plan.Objective, plan.Bound, plan.Status)
 	}
@@ -119,11 +115,7 @@ func TestRepeatBoundReviewerEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := Solve(context.Background(), ev, Options{TimeLimit: time.Minute, WorkLimit: 20_000_000, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkPlan(t, ev, plan)
+	plan := solveOrFatal(t, ev, Options{TimeLimit: time.Minute, WorkLimit: 20_000_000, Seed: 1})
 	if plan.Objective != 1275 || plan.Status != model.StatusOptimal {
 		t.Errorf("objective %d, bound %d, status %s; want 1275 proven optimal", plan.Objective, plan.Bound, plan.Status)
 	}

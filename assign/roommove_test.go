@@ -319,11 +319,7 @@ func TestRoomsBoundHolds(t *testing.T) {
 // reaches more within a work limit.
 func TestMoveRoomsRepeatPair(t *testing.T) {
 	ev := repeatPairEvent(15)
-	plan, err := Solve(context.Background(), ev, Options{TimeLimit: time.Minute, WorkLimit: 2_000_000, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkPlan(t, ev, plan)
+	plan := solveOrFatal(t, ev, Options{TimeLimit: time.Minute, WorkLimit: 2_000_000, Seed: 1})
 	if plan.Objective < 3590 {
 		t.Errorf("objective %d, below CBC's 3590 (bound %d)", plan.Objective, plan.Bound)
 	}

@@ -372,14 +372,7 @@ func TestHugeCapacity(t *testing.T) {
 	for _, c := range []int{len(ev.Participants), 1 << 62} {
 		e := ev.Clone()
 		e.Sessions[0].Capacity = model.Ptr(c)
-		plan, err := Solve(context.Background(), e, opts)
-		if err != nil {
-			t.Fatalf("capacity %d: %v", c, err)
-		}
-		if err := model.Check(e, plan).Err(); err != nil {
-			t.Fatalf("capacity %d: %v", c, err)
-		}
-		objs = append(objs, plan.Objective)
+		objs = append(objs, solveOrFatal(t, e, opts).Objective)
 	}
 	if objs[0] != objs[1] {
 		t.Errorf("objective %d with capacity %d, %d with 2^62", objs[0], len(ev.Participants), objs[1])
@@ -389,15 +382,9 @@ func TestHugeCapacity(t *testing.T) {
 	for _, lo := range []int{len(ev.Participants) + 1, 1 << 62} {
 		e := ev.Clone()
 		e.Sessions[0].Capacity, e.Sessions[0].Min = model.Ptr(max(lo, 1<<62)), model.Ptr(lo)
-		plan, err := Solve(context.Background(), e, opts)
-		if err != nil {
-			t.Fatalf("minimum %d: %v", lo, err)
-		}
-		if err := model.Check(e, plan).Err(); err != nil {
-			t.Fatalf("minimum %d: %v", lo, err)
-		}
+		solveOrFatal(t, e, opts)
 		e.Participants[0].Pinned = map[string]string{e.Sessions[0].Round: e.Sessions[0].ID}
-		_, err = Solve(context.Background(), e, opts)
+		_, err := Solve(context.Background(), e, opts)
 		var setup *SetupError
 		if !errors.As(err, &setup) {
 			t.Errorf("minimum %d, one pinned: %v, want a *SetupError", lo, err)
@@ -433,11 +420,7 @@ func TestSolveTooManyRounds(t *testing.T) {
 // 677.
 func TestClosedSessionWithPins(t *testing.T) {
 	ev := load(t, "testdata/closed-pinned.json")
-	plan, err := Solve(context.Background(), ev, Options{WorkLimit: 5_000_000, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkPlan(t, ev, plan)
+	plan := solveOrFatal(t, ev, Options{WorkLimit: 5_000_000, Seed: 1})
 	if plan.Objective > 677 || plan.Bound < 677 {
 		t.Errorf("objective %d, bound %d: CBC's optimum 677 lies outside", plan.Objective, plan.Bound)
 	}
